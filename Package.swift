@@ -1,0 +1,59 @@
+// swift-tools-version: 6.0
+// ptune — a terminal studio for prompt tuning foundation models.
+// Module graph (data flows one way): ptune → Studio → PromptTuning → LanguageModel → Numerics.
+// Terminal and LanguageServer are front ends over PTScript + Studio. See Docs/architecture.md.
+import PackageDescription
+
+let optimized: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "ptune",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ptune", targets: ["ptune"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+
+        // MARK: - Library modules
+        .target(
+            name: "Numerics",
+            dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
+            swiftSettings: optimized),
+        .target(name: "LanguageModel", dependencies: ["Numerics"], swiftSettings: optimized),
+        .target(name: "PromptTuning", dependencies: ["LanguageModel", "Numerics"], swiftSettings: optimized),
+        .target(name: "PTScript"),
+        .target(name: "Terminal", dependencies: ["CEditLine"]),
+        .target(name: "Studio", dependencies: ["PTScript", "PromptTuning", "LanguageModel", "Numerics", "Terminal"]),
+        .target(name: "LanguageServer", dependencies: ["PTScript", "Studio"]),
+        .target(name: "PTuneTestSupport", dependencies: ["LanguageModel", "Numerics"]),
+
+        // MARK: - Executable
+        .executableTarget(
+            name: "ptune",
+            dependencies: [
+                "Studio", "PTScript", "Terminal", "LanguageServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: - Tests
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics", "PTuneTestSupport"]),
+        .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModel", "Numerics", "PTuneTestSupport"]),
+        .testTarget(name: "PromptTuningTests", dependencies: ["PromptTuning", "LanguageModel", "PTuneTestSupport"]),
+        .testTarget(name: "PTScriptTests", dependencies: ["PTScript"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "StudioTests", dependencies: ["Studio", "PTScript", "PTuneTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// LanguageServer module; see Docs/architecture.md.

@@ -1,0 +1,1 @@
+// PTScript module; see Docs/architecture.md.

@@ -1,0 +1,1 @@
+// PromptTuning module; see Docs/architecture.md.

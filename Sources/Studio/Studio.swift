@@ -1,0 +1,1 @@
+// Studio module; see Docs/architecture.md.
