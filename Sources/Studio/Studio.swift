@@ -1,1 +1,0 @@
-// Studio module; see Docs/architecture.md.
