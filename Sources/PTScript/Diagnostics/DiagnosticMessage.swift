@@ -142,7 +142,7 @@ public struct DiagnosticMessage: Sendable, Equatable {
         .init(.unknownKeyword, "unknown word '\(word)' after '\(command)'; expected \(expected)")
     }
     static func argumentOutOfRange(command: String, parameter: String, range: String, found: String) -> Self {
-        .init(.argumentOutOfRange, "'\(command)' \(parameter) must be in \(range), found \(found)")
+        .init(.argumentOutOfRange, "'\(command)' \(parameter) must be \(range), found \(found)")
     }
 
     // MARK: - Settings
