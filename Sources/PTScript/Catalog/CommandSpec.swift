@@ -1,0 +1,119 @@
+// MARK: - Command declarations
+
+/// The arguments of a matched form, by parameter name, already typed.
+public struct FormArguments: Sendable {
+    /// One bound value.
+    public enum Value: Sendable, Equatable {
+        case string(String), integer(Int), number(Double), word(String), setting(SettingSpec), settingValue(SettingValue)
+    }
+
+    var values: [String: Value] = [:]
+
+    /// The string bound to `name`.
+    public func string(_ name: String) -> String? {
+        if case .string(let s)? = values[name] { return s }
+        return nil
+    }
+    /// The whole number bound to `name`.
+    public func integer(_ name: String) -> Int? {
+        if case .integer(let i)? = values[name] { return i }
+        return nil
+    }
+    /// The number bound to `name` (whole numbers convert).
+    public func number(_ name: String) -> Double? {
+        switch values[name] {
+        case .number(let d)?: d
+        case .integer(let i)?: Double(i)
+        default: nil
+        }
+    }
+    /// The word bound to `name` (a choice or a help topic).
+    public func word(_ name: String) -> String? {
+        if case .word(let w)? = values[name] { return w }
+        return nil
+    }
+    /// The setting named by the `settingKey` parameter.
+    public var setting: SettingSpec? {
+        if case .setting(let s)? = values["setting"] { return s }
+        return nil
+    }
+    /// The value given by the `settingValue` parameter.
+    public var settingValue: SettingValue? {
+        if case .settingValue(let v)? = values["value"] { return v }
+        return nil
+    }
+}
+
+/// One way to write a command: its parameters, what it does, and how it becomes a `Command`.
+public struct CommandForm: Sendable {
+    /// Ordered parameters after the command word.
+    public let parameters: [ParameterSpec]
+    /// One line saying what this form does.
+    public let summary: String
+    /// True when the form cannot run without a loaded model.
+    public let requiresModel: Bool
+    /// Builds the typed command from the bound arguments (only called after a full match).
+    let make: @Sendable (FormArguments) -> Command?
+
+    /// Declares a form.
+    public init(_ parameters: [ParameterSpec], _ summary: String, requiresModel: Bool = false,
+                make: @escaping @Sendable (FormArguments) -> Command?) {
+        self.parameters = parameters
+        self.summary = summary
+        self.requiresModel = requiresModel
+        self.make = make
+    }
+
+    /// The usage line for a command word, e.g. `plot loss|drift|norms|lr [to "<file>"]`.
+    public func usage(_ name: String) -> String {
+        ([name] + parameters.map(\.usage)).joined(separator: " ")
+    }
+}
+
+/// Groups for the help overview.
+public enum CommandCategory: String, Sendable, CaseIterable {
+    case model = "Model and data"
+    case training = "Prompt vector and training"
+    case asking = "Asking and evaluating"
+    case inspection = "Inspecting the prompt vector"
+    case snapshots = "Snapshots"
+    case session = "Settings and session"
+}
+
+/// Everything about one command: the single declaration the parser's checker, help, completion,
+/// the LSP and the language reference all read.
+public struct CommandSpec: Sendable, Equatable {
+    /// The command word.
+    public let name: String
+    /// Help-overview group.
+    public let category: CommandCategory
+    /// All forms, tried in order; the first full match wins.
+    public let forms: [CommandForm]
+    /// One line for the overview and completion detail.
+    public let summary: String
+    /// A paragraph or two for `help <name>`.
+    public let help: String
+    /// One or more example lines.
+    public let example: String
+    /// Names of the settings the command reads.
+    public let settingsRead: [String]
+
+    /// Commands are identified by name.
+    public static func == (a: CommandSpec, b: CommandSpec) -> Bool { a.name == b.name }
+
+    /// Usage lines, one per form.
+    public var usages: [String] { forms.map { $0.usage(name) } }
+
+    /// Keywords that can follow the command word directly (subcommands), for completion and suggestions.
+    public var subcommands: [String] {
+        var words: [String] = []
+        for form in forms {
+            switch form.parameters.first {
+            case .keyword(let w)?: words.append(w)
+            case .choice(_, let options)?: words.append(contentsOf: options)
+            default: break
+            }
+        }
+        return words.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
+}

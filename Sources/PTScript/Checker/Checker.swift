@@ -1,0 +1,140 @@
+// MARK: - Checker
+//
+// Turns statements into typed commands using the catalog, and reports everything wrong before
+// anything runs: per statement (unknown command, argument shape, values and ranges) and across
+// the script (no `load` before a model command, unknown snapshots, missing files, code after
+// `quit`). Every statement is checked, so independent errors are all reported in one pass.
+
+/// Checks parsed scripts against the command catalog.
+public enum Checker {
+    /// Parses and checks source text.
+    public static func check(_ text: String, name: String = "<input>", context: CheckContext = CheckContext()) -> CheckedScript {
+        check(Parser.parse(SourceFile(name: name, text: text)), context: context)
+    }
+
+    /// Checks a parsed script.
+    public static func check(_ script: Script, context: CheckContext = CheckContext()) -> CheckedScript {
+        var state = ScriptState(context: context, source: script.source)
+        var commands: [CommandStatement] = []
+        var diagnostics = script.diagnostics
+        for statement in script.statements {
+            let (command, found) = state.check(statement)
+            diagnostics += found
+            if let command { commands.append(command) }
+        }
+        return CheckedScript(script: script, commands: commands, diagnostics: diagnostics.sortedByLocation())
+    }
+}
+
+// MARK: - Script-level state
+
+/// What earlier statements established: a model, snapshots, written files, a `quit`.
+private struct ScriptState {
+    let context: CheckContext
+    let source: SourceFile
+    var modelLoaded: Bool
+    var reportedMissingModel = false
+    var snapshots: [String]
+    var writtenPaths: Set<String> = []
+    var quitRange: SourceRange?
+    var reportedUnreachable = false
+
+    init(context: CheckContext, source: SourceFile) {
+        self.context = context
+        self.source = source
+        self.modelLoaded = context.modelLoaded
+        self.snapshots = context.knownSnapshots
+    }
+
+    mutating func check(_ statement: Statement) -> (CommandStatement?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        if let quitRange, !reportedUnreachable {
+            reportedUnreachable = true
+            diagnostics.append(Diagnostic(.unreachableAfterQuit(), at: statement.range,
+                                          notes: [DiagnosticNote(.quitIsHere(), at: quitRange)]))
+        }
+        guard let spec = Commands.named(statement.name) else {
+            diagnostics.append(unknownCommand(statement))
+            return (nil, diagnostics)
+        }
+        if spec.name == "quit", quitRange == nil { quitRange = statement.range }
+        // A `load` of a model establishes one even when its arguments are wrong, so one typo
+        // does not also flag every later command.
+        defer {
+            if spec.name == "load", statement.arguments.first?.value != .word("prompt") { modelLoaded = true }
+        }
+        guard !statement.isMalformed else { return (nil, diagnostics) }
+
+        var resolver = StatementResolver(spec: spec, statement: statement)
+        guard let (form, bindings) = resolver.resolveForm() else {
+            return (nil, diagnostics + resolver.diagnostics)
+        }
+        resolver.checkValues(bindings)
+        diagnostics += resolver.diagnostics
+        diagnostics += checkScriptLevel(statement, form: form, bindings: bindings)
+        guard !diagnostics.hasErrors, let command = form.make(resolver.arguments) else { return (nil, diagnostics) }
+        return (CommandStatement(command: command, spec: spec, statement: statement), diagnostics)
+    }
+
+    // MARK: Unknown command
+
+    private func unknownCommand(_ statement: Statement) -> Diagnostic {
+        let message = DiagnosticMessage.unknownCommand(statement.name)
+        // A setting name used as a command: suggest `set`.
+        if let setting = Settings.named(statement.name) {
+            return Diagnostic(message, at: statement.nameRange,
+                              notes: [DiagnosticNote(.settingIsCommand(setting.name))],
+                              fixIts: [FixIt(message: NoteMessage.didYouMean("set \(statement.name)").text,
+                                             range: statement.nameRange, replacement: "set \(statement.name)")])
+        }
+        guard let suggestion = Suggestions.closest(to: statement.name, in: Commands.allNames) else {
+            return Diagnostic(message, at: statement.nameRange)
+        }
+        return Diagnostic(message, at: statement.nameRange,
+                          fixIts: [FixIt(message: NoteMessage.didYouMean(suggestion).text,
+                                         range: statement.nameRange, replacement: suggestion)])
+    }
+
+    // MARK: Script-level checks
+
+    private mutating func checkScriptLevel(_ statement: Statement, form: CommandForm, bindings: [Binding]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        if form.requiresModel, !modelLoaded, !reportedMissingModel {
+            reportedMissingModel = true
+            let lineStart = source.location(at: source.lineStarts[statement.range.start.line - 1])
+            diagnostics.append(Diagnostic(
+                .modelNotLoaded(command: statement.name), at: statement.nameRange,
+                fixIts: [FixIt(message: NoteMessage.addLoad().text,
+                               range: SourceRange(start: lineStart, end: lineStart), replacement: "load\n")]))
+        }
+        var defined: [String] = []
+        for binding in bindings {
+            guard case .string(_, let role) = binding.parameter, case .string(let value) = binding.argument.value else { continue }
+            switch role {
+            case .text:
+                break
+            case .snapshot(defines: true):
+                defined.append(value)
+            case .snapshot(defines: false):
+                if !snapshots.contains(value) { diagnostics.append(unknownSnapshot(value, at: binding.argument.range)) }
+            case .path(let path) where path.reads:
+                if let exists = context.fileExists, !writtenPaths.contains(value), !exists(value) {
+                    diagnostics.append(Diagnostic(.missingFile(path: value, isDirectory: path.isDirectory),
+                                                  at: binding.argument.range))
+                }
+            case .path:
+                writtenPaths.insert(value)
+            }
+        }
+        snapshots += defined.filter { !snapshots.contains($0) }
+        return diagnostics
+    }
+
+    private func unknownSnapshot(_ name: String, at range: SourceRange) -> Diagnostic {
+        let fixIts = Suggestions.closest(to: name, in: snapshots).map {
+            [FixIt(message: NoteMessage.didYouMean($0).text, range: range, replacement: "\"\($0)\"")]
+        } ?? []
+        return Diagnostic(.unknownSnapshot(name), at: range,
+                          notes: [DiagnosticNote(.knownSnapshots(snapshots))], fixIts: fixIts)
+    }
+}

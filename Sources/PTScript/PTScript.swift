@@ -1,1 +1,0 @@
-// PTScript module; see Docs/architecture.md.
