@@ -1,1 +1,0 @@
-// Terminal module; see Docs/architecture.md.
