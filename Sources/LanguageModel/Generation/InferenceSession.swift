@@ -21,6 +21,8 @@ public final class InferenceSession {
     public let chunkRows: Int
 
     private let scratch: InferenceScratch
+    // cos, sin: (capacity, HS/2); rebuilt when the cache grows.
+    private var ropeTable: RoPE.Table
 
     /// Creates a session with an empty cache sized for `initialCapacity` positions (grown on demand).
     public init(weights: LlamaWeights, initialCapacity: Int = 256, chunkRows: Int = 128) {
@@ -29,6 +31,8 @@ public final class InferenceSession {
         self.chunkRows = max(1, chunkRows)
         self.scratch = InferenceScratch(config: weights.config, rows: self.chunkRows,
                                         positions: cache.capacity)
+        self.ropeTable = RoPE.Table(headSize: weights.config.headSize, theta: weights.config.ropeTheta,
+                                    positions: cache.capacity)
     }
 
     // MARK: - Positions
@@ -128,8 +132,13 @@ public final class InferenceSession {
         let p0 = cache.count, p = p0 + t
         try cache.reserve(p)
         scratch.ensureAttention(positions: cache.capacity)
+        if ropeTable.positions < cache.capacity {
+            ropeTable = RoPE.Table(headSize: hs, theta: cfg.ropeTheta, positions: cache.capacity)
+        }
         let s = scratch
-        DecodeKernels.ropeTable(cos: s.ropeCos, sin: s.ropeSin, start: p0, rows: t, headSize: hs, theta: cfg.ropeTheta)
+        let norm = RMSNorm.Shape(rows: t, width: c, eps: cfg.rmsEps)
+        let queryRope = RoPE.Shape(batch: 1, length: t, heads: nh, headSize: hs, firstPosition: p0)
+        let keyRope = RoPE.Shape(batch: 1, length: t, heads: kvh, headSize: hs, firstPosition: p0)
         let scale = 1 / Float(hs).squareRoot()
         let group = nh / kvh
 
@@ -140,14 +149,14 @@ public final class InferenceSession {
             let newKeys = keys + p0 * kvd, newValues = values + p0 * kvd
 
             // Attention: xn = rmsnorm(x)·attn_norm; q, k, v = projections; RoPE on q and k.
-            w.attnNorm.withUnsafeBufferPointer { norm in
-                DecodeKernels.rmsNorm(out: s.xn, x: s.x, weight: norm.baseAddress!, rows: t, width: c, eps: cfg.rmsEps)
+            w.attnNorm.withUnsafeBufferPointer { weight in
+                RMSNorm.forward(out: s.xn, rstd: s.rstd, input: s.x, weight: weight.baseAddress!, shape: norm)
             }
             Self.linear(out: s.q, input: s.xn, weight: w.wq, rows: t, outWidth: qd, inWidth: c, accumulate: false)
             Self.linear(out: newKeys, input: s.xn, weight: w.wk, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
             Self.linear(out: newValues, input: s.xn, weight: w.wv, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
-            DecodeKernels.rope(s.q, rows: t, stride: qd, heads: nh, headSize: hs, cos: s.ropeCos, sin: s.ropeSin)
-            DecodeKernels.rope(newKeys, rows: t, stride: kvd, heads: kvh, headSize: hs, cos: s.ropeCos, sin: s.ropeSin)
+            RoPE.forward(out: s.q, input: s.q, shape: queryRope, table: ropeTable)
+            RoPE.forward(out: newKeys, input: newKeys, shape: keyRope, table: ropeTable)
 
             // Per query head h (kv head h / group): att (T, P) = q_h · K_kvᵀ · scale, causal softmax,
             // then out_h (T, HS) = att · V_kv, written into its column block of attnOut (T, QD).
@@ -167,12 +176,12 @@ public final class InferenceSession {
             Self.linear(out: s.x, input: s.attnOut, weight: w.wo, rows: t, outWidth: c, inWidth: qd, accumulate: true)
 
             // MLP: xn = rmsnorm(x)·ffn_norm; x += (silu(xn·Wgateᵀ) ⊙ xn·Wupᵀ) · Wdownᵀ.
-            w.ffnNorm.withUnsafeBufferPointer { norm in
-                DecodeKernels.rmsNorm(out: s.xn, x: s.x, weight: norm.baseAddress!, rows: t, width: c, eps: cfg.rmsEps)
+            w.ffnNorm.withUnsafeBufferPointer { weight in
+                RMSNorm.forward(out: s.xn, rstd: s.rstd, input: s.x, weight: weight.baseAddress!, shape: norm)
             }
             Self.linear(out: s.gate, input: s.xn, weight: w.wGate, rows: t, outWidth: f, inWidth: c, accumulate: false)
             Self.linear(out: s.up, input: s.xn, weight: w.wUp, rows: t, outWidth: f, inWidth: c, accumulate: false)
-            DecodeKernels.swiGLU(gate: s.gate, up: s.up, count: t * f)
+            SwiGLU.forward(out: s.gate, gate: s.gate, up: s.up, count: t * f)  // in place, element-wise
             Self.linear(out: s.x, input: s.gate, weight: w.wDown, rows: t, outWidth: c, inWidth: f, accumulate: true)
         }
         cache.count = p
@@ -180,8 +189,9 @@ public final class InferenceSession {
         guard wantLogits else { return }
         // logits (V) = output (V, C) · (rmsnorm(x_last)·output_norm).
         let last = s.x + (t - 1) * c
-        weights.outputNorm.withUnsafeBufferPointer { norm in
-            DecodeKernels.rmsNorm(out: s.xn, x: last, weight: norm.baseAddress!, rows: 1, width: c, eps: cfg.rmsEps)
+        weights.outputNorm.withUnsafeBufferPointer { weight in
+            RMSNorm.forward(out: s.xn, rstd: s.rstd, input: last, weight: weight.baseAddress!,
+                            shape: RMSNorm.Shape(rows: 1, width: c, eps: cfg.rmsEps))
         }
         weights.output.withUnsafeBufferPointer { head in
             BLAS.sgemv(trans: false, m: cfg.vocab, n: c, alpha: 1, a: head.baseAddress!, lda: c,
@@ -218,8 +228,7 @@ final class InferenceScratch {
     let attnOut: UnsafeMutablePointer<Float>  // attention output before Wo: (T, QD)
     let gate: UnsafeMutablePointer<Float>     // gate, then silu(gate)·up: (T, F)
     let up: UnsafeMutablePointer<Float>       // up projection: (T, F)
-    let ropeCos: UnsafeMutablePointer<Float>  // (T, HS/2)
-    let ropeSin: UnsafeMutablePointer<Float>  // (T, HS/2)
+    let rstd: UnsafeMutablePointer<Float>     // RMSNorm's per-row 1/rms (unused after the call): (T)
     let logits: UnsafeMutablePointer<Float>   // (V)
     private(set) var att: UnsafeMutablePointer<Float>  // one head's scores: (T, P), P ≤ attCapacity
     private var attCapacity: Int
@@ -238,8 +247,7 @@ final class InferenceScratch {
         attnOut = buffer(rows * qd)
         gate = buffer(rows * config.ffnWidth)
         up = buffer(rows * config.ffnWidth)
-        ropeCos = buffer(rows * config.headSize / 2)
-        ropeSin = buffer(rows * config.headSize / 2)
+        rstd = buffer(rows)
         logits = buffer(config.vocab)
         attCapacity = positions
         att = buffer(rows * positions)
@@ -255,6 +263,6 @@ final class InferenceScratch {
     }
 
     deinit {
-        for b in [x, xn, q, attnOut, gate, up, ropeCos, ropeSin, logits, att] { b.deallocate() }
+        for b in [x, xn, q, attnOut, gate, up, rstd, logits, att] { b.deallocate() }
     }
 }
