@@ -1,0 +1,268 @@
+import Numerics
+
+// T = rows in a chunk, P = positions attended (cache count after the chunk), C = width,
+// NH = query heads, KVH = kv heads, HS = head size, QD = NH·HS, KVD = KVH·HS, F = ffn width, V = vocab.
+
+/// A single-sequence Llama forward with a KV cache: `prefill` a prompt (embedding rows or ids), then
+/// `step` one token at a time; positions continue from where the cache ends.
+///
+/// All scratch is allocated up front (and grown only with the cache), so a `step` allocates nothing.
+/// Matrix products go through `BLAS` (sgemm over a chunk's rows, sgemv for a single row). The
+/// returned logits view the session's own buffer: valid until the next `prefill`/`step`.
+/// Not thread-safe: one session serves one sequence on one thread.
+public final class InferenceSession {
+    /// The frozen weights the session runs.
+    public let weights: LlamaWeights
+    /// The model's shape.
+    public var config: LlamaConfig { weights.config }
+    /// Keys and values of every position seen so far.
+    public let cache: KVCache
+    /// Prefill processes at most this many rows at once, which bounds the scratch size.
+    public let chunkRows: Int
+
+    private let scratch: InferenceScratch
+    // cos, sin: (capacity, HS/2); rebuilt when the cache grows.
+    private var ropeTable: RoPE.Table
+
+    /// Creates a session with an empty cache sized for `initialCapacity` positions (grown on demand).
+    public init(weights: LlamaWeights, initialCapacity: Int = 256, chunkRows: Int = 128) {
+        self.weights = weights
+        self.cache = KVCache(config: weights.config, initialCapacity: initialCapacity)
+        self.chunkRows = max(1, chunkRows)
+        self.scratch = InferenceScratch(config: weights.config, rows: self.chunkRows,
+                                        positions: cache.capacity)
+        self.ropeTable = RoPE.Table(headSize: weights.config.headSize, theta: weights.config.ropeTheta,
+                                    positions: cache.capacity)
+    }
+
+    // MARK: - Positions
+
+    /// The position the next token will take: the number of positions cached.
+    public var position: Int { cache.count }
+
+    /// Starts a new sequence (keeps the allocated storage).
+    public func reset() { cache.reset() }
+
+    /// Drops cached positions from `position` on, so a shared prefix need not be recomputed.
+    public func rewind(to position: Int) { cache.rewind(to: position) }
+
+    /// The logits of the last position run: (V). Valid until the next `prefill`/`step`.
+    public var logits: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: scratch.logits, count: config.vocab) }
+
+    // MARK: - Prefill
+
+    /// Runs `count` embedding rows (e.g. virtual-token rows followed by token embeddings) at the
+    /// next positions and returns the logits after the last row.
+    /// embeddings: (count, C).
+    @discardableResult
+    public func prefill(embeddings: UnsafeBufferPointer<Float>, count: Int) throws(GenerationError)
+        -> UnsafeBufferPointer<Float> {
+        let width = config.width
+        guard count > 0 else { throw .emptyPrompt }
+        guard embeddings.count == count * width else {
+            throw .embeddingShape(count: embeddings.count, rows: count, width: width)
+        }
+        try cache.reserve(position + count)
+        var start = 0
+        while start < count {
+            let rows = min(chunkRows, count - start)
+            scratch.x.update(from: embeddings.baseAddress! + start * width, count: rows * width)
+            try forward(rows: rows, wantLogits: start + rows == count)
+            start += rows
+        }
+        return logits
+    }
+
+    /// `prefill(embeddings:count:)` on a flat array of rows. embeddings: (T, C).
+    @discardableResult
+    public func prefill(embeddings: [Float]) throws(GenerationError) -> UnsafeBufferPointer<Float> {
+        let width = config.width
+        guard embeddings.count % width == 0 else {
+            throw .embeddingShape(count: embeddings.count, rows: embeddings.count / width + 1, width: width)
+        }
+        return try embeddings.withUnsafeBufferPointer { (rows) throws(GenerationError) in
+            try prefill(embeddings: rows, count: rows.count / width)
+        }
+    }
+
+    /// Runs the embeddings of `tokens` at the next positions and returns the logits after the last one.
+    @discardableResult
+    public func prefill(tokens: [Int32]) throws(GenerationError) -> UnsafeBufferPointer<Float> {
+        guard !tokens.isEmpty else { throw .emptyPrompt }
+        for id in tokens where id < 0 || Int(id) >= config.vocab { throw .tokenOutOfRange(id: id, vocab: config.vocab) }
+        try cache.reserve(position + tokens.count)
+        var start = 0
+        while start < tokens.count {
+            let rows = min(chunkRows, tokens.count - start)
+            for t in 0..<rows { embed(tokens[start + t], into: scratch.x + t * config.width) }
+            try forward(rows: rows, wantLogits: start + rows == tokens.count)
+            start += rows
+        }
+        return logits
+    }
+
+    // MARK: - Step
+
+    /// Runs one token at the next position and returns the logits that predict the one after it.
+    @discardableResult
+    public func step(token: Int32) throws(GenerationError) -> UnsafeBufferPointer<Float> {
+        guard token >= 0, Int(token) < config.vocab else { throw .tokenOutOfRange(id: token, vocab: config.vocab) }
+        embed(token, into: scratch.x)
+        try forward(rows: 1, wantLogits: true)
+        return logits
+    }
+
+    /// Copies the token's embedding row into `row`. row: (C).
+    private func embed(_ token: Int32, into row: UnsafeMutablePointer<Float>) {
+        let width = config.width
+        weights.tokenEmbedding.withUnsafeBufferPointer { table in
+            row.update(from: table.baseAddress! + Int(token) * width, count: width)
+        }
+    }
+
+    // MARK: - Forward over one chunk
+
+    /// Runs the `rows` rows in `scratch.x` through every block at positions `cache.count ..<
+    /// cache.count + rows`, appending their keys and values to the cache; then, if asked, the final
+    /// norm and LM head on the last row into `scratch.logits`.
+    private func forward(rows t: Int, wantLogits: Bool) throws(GenerationError) {
+        let cfg = config
+        let c = cfg.width, hs = cfg.headSize, nh = cfg.heads, kvh = cfg.kvHeads
+        let qd = nh * hs, kvd = kvh * hs, f = cfg.ffnWidth
+        let p0 = cache.count, p = p0 + t
+        try cache.reserve(p)
+        scratch.ensureAttention(positions: cache.capacity)
+        if ropeTable.positions < cache.capacity {
+            ropeTable = RoPE.Table(headSize: hs, theta: cfg.ropeTheta, positions: cache.capacity)
+        }
+        let s = scratch
+        let norm = RMSNorm.Shape(rows: t, width: c, eps: cfg.rmsEps)
+        let queryRope = RoPE.Shape(batch: 1, length: t, heads: nh, headSize: hs, firstPosition: p0)
+        let keyRope = RoPE.Shape(batch: 1, length: t, heads: kvh, headSize: hs, firstPosition: p0)
+        let scale = 1 / Float(hs).squareRoot()
+        let group = nh / kvh
+
+        for layer in 0..<cfg.layers {
+            let w = weights.layers[layer]
+            let keys = cache.keys(layer: layer), values = cache.values(layer: layer)
+            // keys, values: (capacity, KVD); this chunk's rows start at p0.
+            let newKeys = keys + p0 * kvd, newValues = values + p0 * kvd
+
+            // Attention: xn = rmsnorm(x)·attn_norm; q, k, v = projections; RoPE on q and k.
+            w.attnNorm.withUnsafeBufferPointer { weight in
+                RMSNorm.forward(out: s.xn, rstd: s.rstd, input: s.x, weight: weight.baseAddress!, shape: norm)
+            }
+            Self.linear(out: s.q, input: s.xn, weight: w.wq, rows: t, outWidth: qd, inWidth: c, accumulate: false)
+            Self.linear(out: newKeys, input: s.xn, weight: w.wk, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
+            Self.linear(out: newValues, input: s.xn, weight: w.wv, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
+            RoPE.forward(out: s.q, input: s.q, shape: queryRope, table: ropeTable)
+            RoPE.forward(out: newKeys, input: newKeys, shape: keyRope, table: ropeTable)
+
+            // Per query head h (kv head h / group): att (T, P) = q_h · K_kvᵀ · scale, causal softmax,
+            // then out_h (T, HS) = att · V_kv, written into its column block of attnOut (T, QD).
+            for h in 0..<nh {
+                let kvHead = h / group
+                BLAS.sgemm(transA: false, transB: true, m: t, n: p, k: hs, alpha: scale,
+                           a: s.q + h * hs, lda: qd, b: keys + kvHead * hs, ldb: kvd,
+                           beta: 0, c: s.att, ldc: p)
+                for row in 0..<t {
+                    DecodeKernels.causalSoftmax(s.att + row * p, valid: p0 + row + 1, count: p)
+                }
+                BLAS.sgemm(transA: false, transB: false, m: t, n: hs, k: p, alpha: 1,
+                           a: s.att, lda: p, b: values + kvHead * hs, ldb: kvd,
+                           beta: 0, c: s.attnOut + h * hs, ldc: qd)
+            }
+            // x += attnOut · Woᵀ (the residual add is BLAS's beta = 1).
+            Self.linear(out: s.x, input: s.attnOut, weight: w.wo, rows: t, outWidth: c, inWidth: qd, accumulate: true)
+
+            // MLP: xn = rmsnorm(x)·ffn_norm; x += (silu(xn·Wgateᵀ) ⊙ xn·Wupᵀ) · Wdownᵀ.
+            w.ffnNorm.withUnsafeBufferPointer { weight in
+                RMSNorm.forward(out: s.xn, rstd: s.rstd, input: s.x, weight: weight.baseAddress!, shape: norm)
+            }
+            Self.linear(out: s.gate, input: s.xn, weight: w.wGate, rows: t, outWidth: f, inWidth: c, accumulate: false)
+            Self.linear(out: s.up, input: s.xn, weight: w.wUp, rows: t, outWidth: f, inWidth: c, accumulate: false)
+            SwiGLU.forward(out: s.gate, gate: s.gate, up: s.up, count: t * f)  // in place, element-wise
+            Self.linear(out: s.x, input: s.gate, weight: w.wDown, rows: t, outWidth: c, inWidth: f, accumulate: true)
+        }
+        cache.count = p
+
+        guard wantLogits else { return }
+        // logits (V) = output (V, C) · (rmsnorm(x_last)·output_norm).
+        let last = s.x + (t - 1) * c
+        weights.outputNorm.withUnsafeBufferPointer { weight in
+            RMSNorm.forward(out: s.xn, rstd: s.rstd, input: last, weight: weight.baseAddress!,
+                            shape: RMSNorm.Shape(rows: 1, width: c, eps: cfg.rmsEps))
+        }
+        weights.output.withUnsafeBufferPointer { head in
+            BLAS.sgemv(trans: false, m: cfg.vocab, n: c, alpha: 1, a: head.baseAddress!, lda: c,
+                       x: s.xn, beta: 0, y: s.logits)
+        }
+    }
+
+    /// `out (T, out) = input (T, in) · Wᵀ` (+ out when `accumulate`), W: (out, in) row-major.
+    /// One row uses sgemv; several rows use sgemm.
+    @inline(__always)
+    private static func linear(out: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, weight: [Float],
+                               rows: Int, outWidth: Int, inWidth: Int, accumulate: Bool) {
+        weight.withUnsafeBufferPointer { w in
+            if rows == 1 {
+                BLAS.sgemv(trans: false, m: outWidth, n: inWidth, alpha: 1, a: w.baseAddress!, lda: inWidth,
+                           x: input, beta: accumulate ? 1 : 0, y: out)
+            } else {
+                BLAS.sgemm(transA: false, transB: true, m: rows, n: outWidth, k: inWidth, alpha: 1,
+                           a: input, lda: inWidth, b: w.baseAddress!, ldb: inWidth,
+                           beta: accumulate ? 1 : 0, c: out, ldc: outWidth)
+            }
+        }
+    }
+}
+
+// MARK: - Scratch
+
+/// The session's preallocated working buffers, sized for one chunk of `rows` rows.
+final class InferenceScratch {
+    let rows: Int
+    let x: UnsafeMutablePointer<Float>        // residual stream: (T, C)
+    let xn: UnsafeMutablePointer<Float>       // normalized input of a sublayer: (T, C)
+    let q: UnsafeMutablePointer<Float>        // queries: (T, QD)
+    let attnOut: UnsafeMutablePointer<Float>  // attention output before Wo: (T, QD)
+    let gate: UnsafeMutablePointer<Float>     // gate, then silu(gate)·up: (T, F)
+    let up: UnsafeMutablePointer<Float>       // up projection: (T, F)
+    let rstd: UnsafeMutablePointer<Float>     // RMSNorm's per-row 1/rms (unused after the call): (T)
+    let logits: UnsafeMutablePointer<Float>   // (V)
+    private(set) var att: UnsafeMutablePointer<Float>  // one head's scores: (T, P), P ≤ attCapacity
+    private var attCapacity: Int
+
+    init(config: LlamaConfig, rows: Int, positions: Int) {
+        self.rows = rows
+        func buffer(_ n: Int) -> UnsafeMutablePointer<Float> {
+            let b = UnsafeMutablePointer<Float>.allocate(capacity: n)
+            b.initialize(repeating: 0, count: n)
+            return b
+        }
+        let qd = config.heads * config.headSize
+        x = buffer(rows * config.width)
+        xn = buffer(rows * config.width)
+        q = buffer(rows * qd)
+        attnOut = buffer(rows * qd)
+        gate = buffer(rows * config.ffnWidth)
+        up = buffer(rows * config.ffnWidth)
+        rstd = buffer(rows)
+        logits = buffer(config.vocab)
+        attCapacity = positions
+        att = buffer(rows * positions)
+    }
+
+    /// Grows the score buffer when the cache has grown (rare: capacity doubles).
+    func ensureAttention(positions: Int) {
+        guard positions > attCapacity else { return }
+        att.deallocate()
+        att = .allocate(capacity: rows * positions)
+        att.initialize(repeating: 0, count: rows * positions)
+        attCapacity = positions
+    }
+
+    deinit {
+        for b in [x, xn, q, attnOut, gate, up, rstd, logits, att] { b.deallocate() }
+    }
+}
