@@ -1,1 +1,0 @@
-// PromptTuning module; see Docs/architecture.md.
