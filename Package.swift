@@ -47,6 +47,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(
+            name: "ptune-bench", dependencies: ["Studio", "LanguageModel", "PromptTuning", "Numerics"],
+            path: "Sources/ptune-bench", swiftSettings: optimized),
+
         // MARK: - Tests
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "PTuneTestSupport"]),
         .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModel", "Numerics", "PTuneTestSupport"]),

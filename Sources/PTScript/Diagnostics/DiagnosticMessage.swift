@@ -15,6 +15,8 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
     case unknownSetting, invalidSettingValue, settingOutOfRange, settingOutsideRecommended, verbalizerWithoutInput
     // Script-level (PT004x)
     case unreachableAfterQuit, modelNotLoaded, missingFile, unknownSnapshot, unknownHelpTopic
+    // Run time (reported by the Studio when a checked command fails)
+    case commandFailed
 
     /// The stable id shown to users and used by the test corpus, e.g. `PT0020`.
     public var id: String {
@@ -43,6 +45,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
         case .missingFile: "PT0042"
         case .unknownSnapshot: "PT0043"
         case .unknownHelpTopic: "PT0044"
+        case .commandFailed: "PT0050"
         }
     }
 
@@ -84,6 +87,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
         case .missingFile: "a file or directory that a command reads does not exist"
         case .unknownSnapshot: "`restore` or `diff` names a snapshot that was never taken"
         case .unknownHelpTopic: "`help` names neither a command nor a setting"
+        case .commandFailed: "a command passed every check but failed while running (a missing or broken file, no model loaded, …)"
         }
     }
 }
@@ -175,6 +179,11 @@ public struct DiagnosticMessage: Sendable, Equatable {
     static func unknownHelpTopic(_ name: String) -> Self {
         .init(.unknownHelpTopic, "no help for '\(name)'; it is neither a command nor a setting")
     }
+
+    // MARK: - Run time
+
+    /// A command failed while running; `text` is the failure's one-line message.
+    public static func commandFailed(_ text: String) -> Self { .init(.commandFailed, text) }
 }
 
 /// A catalogued note or help text attached to a diagnostic.

@@ -1,0 +1,53 @@
+// ptune-bench: the figures `Scripts/bench` prints, measured on the default model in release mode.
+// One JSON line on stdout: load time, prefill tokens/s (64-token prompt), decode tokens/s
+// (64 greedy tokens), each the median of several runs, with the thread count used.
+import Foundation
+import LanguageModel
+import Numerics
+import Studio
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+let arguments = CommandLine.arguments
+let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
+let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 3
+let path = arguments.firstIndex(of: "--model").map { arguments[$0 + 1] } ?? ModelCache.defaultModelPath
+ThreadCount.set(threads)
+
+do {
+    var loadTimes: [Double] = []
+    var model: LoadedModel?
+    for _ in 0..<runs {
+        loadTimes.append(try seconds { model = try LoadedModel(path: path) })
+    }
+    guard let weights = model?.weights else { throw CommandFailure("no model") }
+    _ = try DecodeBenchmark.run(weights: weights, promptTokens: 16, decodeTokens: 4)  // warm-up
+    var prefill: [Double] = []
+    var decode: [Double] = []
+    for run in 0..<runs {
+        let result = try DecodeBenchmark.run(weights: weights, promptTokens: 64, decodeTokens: 64, seed: UInt64(run))
+        prefill.append(result.prefillTokensPerSecond)
+        decode.append(result.decodeTokensPerSecond)
+    }
+    let fields: [(String, JSONValue)] = [
+        ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
+        ("threads", .int(threads)), ("runs", .int(runs)),
+        ("load_s", .number((median(loadTimes) * 1000).rounded() / 1000)),
+        ("prefill_tokens_per_s", .number(median(prefill).rounded())),
+        ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),
+        ("decode_tokens_per_s_range", .array([.number(decode.min()!), .number(decode.max()!)])),
+    ]
+    print(JSONValue.object(fields).serialized())
+} catch {
+    FileHandle.standardError.write(Data("ptune-bench: \(error)\n".utf8))
+    exit(1)
+}

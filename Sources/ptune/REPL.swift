@@ -1,0 +1,68 @@
+import Foundation
+import PTScript
+import Studio
+import Terminal
+
+/// The read–check–run loop. Each line is checked before it runs; an open string or statement
+/// continues on the next line; lines pasted from a transcript lose their `ptune> ` prompt.
+struct REPL {
+    let interpreter: Interpreter
+    let console: Console
+    let color: Bool
+
+    static let prompt = "ptune> "
+    static let continuation = "   ... "
+
+    func run() {
+        Interrupts.install()
+        let editor = LineEditorFactory.make(historyPath: Studio.ModelCache.historyPath,
+                                            completion: { line, cursor in REPL.complete(line, cursor) })
+        let interactive = isatty(STDIN_FILENO) == 1
+        if interactive && console.mode == .human {
+            console.note("ptune — prompt tuning studio. 'help' lists commands, 'quit' or ^D leaves.")
+        }
+        var buffer = ""
+        loop: while true {
+            let prompt = buffer.isEmpty ? paint(Self.prompt) : paint(Self.continuation)
+            switch editor.readLine(prompt: prompt) {
+            case .interrupted:
+                buffer = ""
+                Interrupts.clear()
+                continue
+            case .endOfInput:
+                if !buffer.isEmpty { interpreter.run(buffer, name: "<repl>") }
+                break loop
+            case .line(let raw):
+                let line = Self.stripPastedPrompt(raw)
+                buffer += buffer.isEmpty ? line : "\n" + line
+                if buffer.trimmingCharacters(in: .whitespaces).isEmpty { buffer = ""; continue }
+                let outcome = interpreter.run(buffer, name: "<repl>", allowIncomplete: true)
+                if outcome.incomplete { continue }
+                editor.addHistory(buffer)
+                editor.saveHistory()
+                buffer = ""
+                Interrupts.clear()
+                if outcome.quit { break loop }
+            }
+        }
+        editor.saveHistory()
+    }
+
+    /// A line copied from a transcript starts with the prompt; drop it.
+    static func stripPastedPrompt(_ line: String) -> String {
+        for prefix in [prompt, continuation, "ptune>"] where line.hasPrefix(prefix) {
+            return String(line.dropFirst(prefix.count))
+        }
+        return line
+    }
+
+    private func paint(_ text: String) -> String {
+        color ? "\u{1B}[1;36m" + text + "\u{1B}[0m" : text
+    }
+
+    /// Tab completion from the command catalog.
+    static func complete(_ line: String, _ cursor: Int) -> (replaceFromUTF8: Int, candidates: [String]) {
+        let result = Completer.complete(text: line, cursorUTF8Offset: cursor, context: CompletionContext())
+        return (result.replaceFrom, result.candidates.map(\.text))
+    }
+}
