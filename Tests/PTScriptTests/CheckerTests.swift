@@ -107,3 +107,12 @@ struct CheckerTests {
                                                         id: "PT0020", severity: "error"))
     }
 }
+
+@Suite("Suggestions for short words")
+struct ShortSuggestionTests {
+    @Test("a dropped letter in a three-letter word still finds the keyword")
+    func clr() {
+        let diagnostic = Checker.check("pairs clr").diagnostics[0]
+        #expect(diagnostic.fixIts.map(\.replacement) == ["clear"])
+    }
+}

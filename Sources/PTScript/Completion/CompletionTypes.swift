@@ -2,7 +2,22 @@
 
 /// What a completion candidate is, for icons in editors and grouping in the REPL.
 public enum CompletionKind: String, Sendable, Equatable, Codable {
-    case command, keyword, setting, value, file, directory, snapshot, topic
+    /// A command word.
+    case command
+    /// A subcommand, keyword or choice word.
+    case keyword
+    /// A setting name.
+    case setting
+    /// A setting value.
+    case value
+    /// A file path.
+    case file
+    /// A directory path (ends with `/`).
+    case directory
+    /// A snapshot name.
+    case snapshot
+    /// A help topic.
+    case topic
 }
 
 /// One candidate: the text to insert over the replacement range, its kind and a short detail.
