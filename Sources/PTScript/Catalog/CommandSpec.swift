@@ -4,7 +4,18 @@
 public struct FormArguments: Sendable {
     /// One bound value.
     public enum Value: Sendable, Equatable {
-        case string(String), integer(Int), number(Double), word(String), setting(SettingSpec), settingValue(SettingValue)
+        /// A string argument.
+        case string(String)
+        /// A whole-number argument.
+        case integer(Int)
+        /// A number argument.
+        case number(Double)
+        /// A choice word or help topic.
+        case word(String)
+        /// The setting named by a `settingKey` parameter.
+        case setting(SettingSpec)
+        /// A value typed for that setting.
+        case settingValue(SettingValue)
     }
 
     var values: [String: Value] = [:]
@@ -72,11 +83,17 @@ public struct CommandForm: Sendable {
 
 /// Groups for the help overview.
 public enum CommandCategory: String, Sendable, CaseIterable {
+    /// load, pairs.
     case model = "Model and data"
+    /// init, train.
     case training = "Prompt vector and training"
+    /// ask, compare, eval, preview.
     case asking = "Asking and evaluating"
+    /// tokens, next, nearest, drift, map, plot.
     case inspection = "Inspecting the prompt vector"
+    /// snapshot, snapshots, restore, diff, undo.
     case snapshots = "Snapshots"
+    /// set, show, save, record, history, run, help, quit.
     case session = "Settings and session"
 }
 

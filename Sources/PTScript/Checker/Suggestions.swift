@@ -10,7 +10,7 @@ public enum Suggestions {
         if let exact = candidates.first(where: { $0.lowercased() == lowered }) { return exact }
         let prefixed = candidates.filter { $0.hasPrefix(lowered) }
         if lowered.count >= 2, prefixed.count == 1 { return prefixed[0] }
-        let limit = lowered.count <= 3 ? 1 : lowered.count <= 7 ? 2 : 3
+        let limit = lowered.count <= 2 ? 1 : lowered.count <= 7 ? 2 : 3
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let d = distance(lowered, candidate.lowercased())

@@ -4,6 +4,7 @@
 // and a constructor that fills in the details. Ids never change meaning; new kinds get new ids.
 
 /// Every kind of diagnostic, with its stable id and severity.
+/// Each case's meaning is in `summary`; the cases are grouped by id range.
 public enum DiagnosticKind: String, Sendable, CaseIterable {
     // Lexical (PT00xx)
     case unterminatedString, unknownEscape, invalidUnicodeEscape, invalidNumber, unexpectedCharacter
