@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "PTScript"),
         .target(name: "Terminal", dependencies: ["CEditLine"]),
         .target(name: "Studio", dependencies: ["PTScript", "PromptTuning", "LanguageModel", "Numerics", "Terminal"]),
-        .target(name: "LanguageServer", dependencies: ["PTScript", "Studio"]),
+        .target(name: "LanguageServer", dependencies: ["PTScript"]),
         .target(name: "PTuneTestSupport", dependencies: ["LanguageModel", "Numerics"]),
 
         // MARK: - Executable
@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(name: "PromptTuningTests", dependencies: ["PromptTuning", "LanguageModel", "PTuneTestSupport"]),
         .testTarget(name: "PTScriptTests", dependencies: ["PTScript"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "PTScript"]),
         .testTarget(name: "StudioTests", dependencies: ["Studio", "PTScript", "PTuneTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -58,6 +58,9 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
         }
     }
 
+    /// True for the kinds reported while a command runs, not by the checker.
+    public var isRunTime: Bool { self == .commandFailed }
+
     /// True for the kinds that only mean "the input stopped early".
     public var isIncomplete: Bool { self == .unterminatedString || self == .incompleteStatement }
 
