@@ -47,7 +47,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The script to run.")
+    @ArgumentParser.Argument(help: "The script to run.")
     var file: String
 
     func run() throws {
@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The scripts to check.")
+    @ArgumentParser.Argument(help: "The scripts to check.")
     var files: [String]
 
     func run() throws {
@@ -78,7 +78,7 @@ struct HelpCommand: ParsableCommand {
     @Flag(help: "Print the whole language reference as Markdown (Docs/language.md).")
     var markdown = false
 
-    @Argument(help: "A command or setting.")
+    @ArgumentParser.Argument(help: "A command or setting.")
     var topic: String?
 
     func run() throws {

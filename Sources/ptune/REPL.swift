@@ -62,7 +62,16 @@ struct REPL {
 
     /// Tab completion from the command catalog.
     static func complete(_ line: String, _ cursor: Int) -> (replaceFromUTF8: Int, candidates: [String]) {
-        let result = Completer.complete(text: line, cursorUTF8Offset: cursor, context: CompletionContext())
-        return (result.replaceFrom, result.candidates.map(\.text))
+        let context = CompletionContext(listDirectory: { @Sendable directory in
+            let path = directory.isEmpty ? "." : NSString(string: directory).expandingTildeInPath
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            return names.sorted().map { name in
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isDirectory)
+                return DirectoryEntry(name: name, isDirectory: isDirectory.boolValue)
+            }
+        })
+        let result = Completer.complete(text: line, cursorUTF8Offset: cursor, context: context)
+        return (result.replacementStart, result.candidates.map(\.text))
     }
 }
