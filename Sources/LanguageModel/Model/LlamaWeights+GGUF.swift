@@ -1,0 +1,137 @@
+import Dispatch
+import Numerics
+
+// C = width, NH = query heads, KVH = kv heads, HS = head size, F = feed-forward width,
+// V = vocabulary, L = layers.
+
+// MARK: - Configuration
+
+extension LlamaConfig {
+    /// Reads the hyperparameters of a Llama-family model from GGUF metadata. The vocabulary size
+    /// comes from `token_embd.weight`'s shape; the head is tied when there is no `output.weight`.
+    public init(gguf file: GGUFFile) throws {
+        let arch = try file.requireString(GGUFKey.architecture)
+        guard arch == "llama" else { throw GGUFError.unsupportedArchitecture(arch) }
+
+        let layers = try file.requireInt(GGUFKey.blockCount(arch))
+        let width = try file.requireInt(GGUFKey.embeddingLength(arch))
+        let heads = try file.requireInt(GGUFKey.headCount(arch))
+        let kvHeads = file[GGUFKey.headCountKV(arch)] == nil ? heads : try file.requireInt(GGUFKey.headCountKV(arch))
+        let ffn = try file.requireInt(GGUFKey.feedForwardLength(arch))
+        let context = try file.requireInt(GGUFKey.contextLength(arch))
+        let theta = file[GGUFKey.ropeFreqBase(arch)] == nil ? 10_000 : try file.requireFloat(GGUFKey.ropeFreqBase(arch))
+        let eps = try file.requireFloat(GGUFKey.layerNormRMSEpsilon(arch))
+
+        func positive(_ key: String, _ v: Int) throws {
+            guard v > 0 else { throw GGUFError.invalidValue(key: key, reason: "expected a positive integer, found \(v)") }
+        }
+        try positive(GGUFKey.blockCount(arch), layers)
+        try positive(GGUFKey.embeddingLength(arch), width)
+        try positive(GGUFKey.headCount(arch), heads)
+        try positive(GGUFKey.headCountKV(arch), kvHeads)
+        try positive(GGUFKey.feedForwardLength(arch), ffn)
+        guard heads % kvHeads == 0 else {
+            throw GGUFError.invalidConfig("\(heads) query heads is not a multiple of \(kvHeads) kv heads")
+        }
+        let headSize = file[GGUFKey.ropeDimensionCount(arch)] == nil
+            ? width / heads : try file.requireInt(GGUFKey.ropeDimensionCount(arch))
+        guard headSize > 0, headSize % 2 == 0 else {
+            throw GGUFError.invalidConfig("head size \(headSize) must be positive and even (RoPE rotates pairs)")
+        }
+        guard eps > 0, theta > 0 else {
+            throw GGUFError.invalidConfig("rms epsilon \(eps) and rope base \(theta) must be positive")
+        }
+
+        guard let embedding = file.tensor(named: TensorName.tokenEmbedding) else {
+            throw GGUFError.missingTensor(TensorName.tokenEmbedding)
+        }
+        guard embedding.dimensions.count == 2, embedding.dimensions[0] == width else {
+            throw GGUFError.shapeMismatch(tensor: TensorName.tokenEmbedding, expected: [-1, width], found: embedding.shape)
+        }
+        self.init(architecture: arch, layers: layers, width: width, heads: heads, kvHeads: kvHeads,
+                  headSize: headSize, ffnWidth: ffn, vocab: embedding.dimensions[1], contextLength: context,
+                  ropeTheta: theta, rmsEps: eps, tiedOutput: file.tensor(named: TensorName.output) == nil)
+    }
+}
+
+// MARK: - Weights
+
+extension LlamaWeights {
+    /// Loads and dequantizes every weight of a Llama-family model, checking each tensor's shape
+    /// against the configuration first. Tensors are dequantized in parallel.
+    public static func load(from file: GGUFFile) throws -> LlamaWeights {
+        let config = try LlamaConfig(gguf: file)
+        let c = config.width, q = config.heads * config.headSize, kv = config.kvHeads * config.headSize
+        let f = config.ffnWidth
+
+        // Every tensor to load with its expected row-major shape, in one table.
+        var plan: [(name: String, shape: [Int])] = [
+            (TensorName.tokenEmbedding, [config.vocab, c]),
+            (TensorName.outputNorm, [c]),
+        ]
+        if !config.tiedOutput { plan.append((TensorName.output, [config.vocab, c])) }
+        for i in 0..<config.layers {
+            plan += [
+                (TensorName.attnNorm(i), [c]), (TensorName.attnQ(i), [q, c]), (TensorName.attnK(i), [kv, c]),
+                (TensorName.attnV(i), [kv, c]), (TensorName.attnOutput(i), [c, q]), (TensorName.ffnNorm(i), [c]),
+                (TensorName.ffnGate(i), [f, c]), (TensorName.ffnUp(i), [f, c]), (TensorName.ffnDown(i), [c, f]),
+            ]
+        }
+
+        // Validate everything before spending time on dequantization.
+        var infos: [GGUFTensorInfo] = []
+        for (name, shape) in plan {
+            guard let info = file.tensor(named: name) else { throw GGUFError.missingTensor(name) }
+            guard info.shape == shape else { throw GGUFError.shapeMismatch(tensor: name, expected: shape, found: info.shape) }
+            guard info.type.isSupported else { throw GGUFError.unsupportedTensorType(info.type, tensor: name) }
+            infos.append(info)
+        }
+
+        // Dequantize in parallel; each slot is written by exactly one iteration.
+        let results = ResultSlots(count: infos.count)
+        let work = infos
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in
+            results.store(i, Result { try file.floats(work[i]) })
+        }
+        var values: [String: [Float]] = [:]
+        for (i, info) in infos.enumerated() { values[info.name] = try results.take(i).get() }
+
+        func take(_ name: String) -> [Float] { values.removeValue(forKey: name)! }
+        let blocks = (0..<config.layers).map { i in
+            LayerWeights(attnNorm: take(TensorName.attnNorm(i)), wq: take(TensorName.attnQ(i)),
+                         wk: take(TensorName.attnK(i)), wv: take(TensorName.attnV(i)),
+                         wo: take(TensorName.attnOutput(i)), ffnNorm: take(TensorName.ffnNorm(i)),
+                         wGate: take(TensorName.ffnGate(i)), wUp: take(TensorName.ffnUp(i)),
+                         wDown: take(TensorName.ffnDown(i)))
+        }
+        return LlamaWeights(config: config, tokenEmbedding: take(TensorName.tokenEmbedding), layers: blocks,
+                            outputNorm: take(TensorName.outputNorm),
+                            output: config.tiedOutput ? nil : take(TensorName.output))
+    }
+}
+
+/// Per-index result slots written concurrently by `concurrentPerform`. Each index is written
+/// once by one thread and read only after the parallel loop returns, so no lock is needed for
+/// the slots themselves; the array storage is allocated up front and never resized.
+private final class ResultSlots: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<Result<[Float], any Error>?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    func store(_ i: Int, _ value: Result<[Float], any Error>) { slots[i] = value }
+
+    func take(_ i: Int) -> Result<[Float], any Error> {
+        defer { slots[i] = nil }
+        return slots[i]!
+    }
+
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+}

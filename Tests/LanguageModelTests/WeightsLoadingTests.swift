@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import LanguageModel
+import Numerics
+import PTuneTestSupport
+
+// MARK: - Small written models
+
+@Test(arguments: [false, true])
+func writtenModelLoadsBackExactly(tied: Bool) throws {
+    var config = smallConfig
+    config.tiedOutput = tied
+    let weights = LlamaWeights.random(config: config, seed: 11)
+    let file = try GGUFFile(data: try writeModel(weights))
+    let loaded = try LlamaWeights.load(from: file)
+    #expect(loaded.config == config)
+    #expect(loaded.tokenEmbedding == weights.tokenEmbedding)
+    #expect(loaded.output == weights.output)
+    #expect(loaded.outputNorm == weights.outputNorm)
+    for (a, b) in zip(loaded.layers, weights.layers) {
+        #expect(a.wq == b.wq && a.wk == b.wk && a.wv == b.wv && a.wo == b.wo)
+        #expect(a.wGate == b.wGate && a.wUp == b.wUp && a.wDown == b.wDown)
+        #expect(a.attnNorm == b.attnNorm && a.ffnNorm == b.ffnNorm)
+    }
+}
+
+@Test func quantizedModelLoadsWhatTheDequantizerGives() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 12)
+    let file = try GGUFFile(data: try writeModel(weights, matrixType: .q4_1))
+    let loaded = try LlamaWeights.load(from: file)
+    #expect(file.tensor(named: TensorName.attnQ(1))?.type == .q4_1)
+    #expect(loaded.layers[1].wq == (try file.floats(named: TensorName.attnQ(1))))
+    let diff = zip(loaded.layers[1].wq, weights.layers[1].wq).map { abs($0 - $1) }.max() ?? .infinity
+    #expect(diff < 0.05, "Q4_1 max abs diff \(diff)")   // 4-bit steps of a ±0.125 range
+}
+
+@Test func defaultsApplyWhenKeysAreAbsent() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 13)
+    let config = try LlamaConfig(gguf: try GGUFFile(data: try writeModel(weights, omitDefaults: true)))
+    #expect(config.kvHeads == config.heads)        // head_count_kv defaults to head_count
+    #expect(config.ropeTheta == 10_000)            // rope.freq_base defaults to 10000
+    #expect(config.headSize == 64 / 4)             // width / heads
+    #expect(config.vocab == 40)                    // from token_embd's shape
+}
+
+// MARK: - Errors
+
+private func loadError(_ data: Data) -> String {
+    do { _ = try LlamaWeights.load(from: try GGUFFile(data: data)); return "no error" } catch { return "\(error)" }
+}
+
+@Test func unsupportedArchitecture() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 14)
+    #expect(loadError(try writeModel(weights, architecture: "gpt2")) == "unsupported architecture 'gpt2'; ptune runs Llama-family models")
+}
+
+@Test func shapeAndPresenceChecks() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 15)
+    let wrongShape = try writeModel(weights, reshape: [TensorName.attnK(1): [16, 64]])
+    #expect(loadError(wrongShape) == "tensor 'blk.1.attn_k.weight' has shape [16, 64], expected [32, 64]")
+    let missing = try writeModel(weights, skip: [TensorName.ffnDown(0)])
+    #expect(loadError(missing) == "missing tensor 'blk.0.ffn_down.weight'")
+    let noWidth = try writeModel(weights) { $0.set(GGUFKey.embeddingLength("llama"), .string("wide")) }
+    #expect(loadError(noWidth) == "metadata key 'llama.embedding_length' should be an integer, found string")
+    let badHeads = try writeModel(weights) { $0.set(GGUFKey.headCountKV("llama"), .uint32(3)) }
+    #expect(loadError(badHeads) == "invalid model configuration: 4 query heads is not a multiple of 3 kv heads")
+}
+
+@Test func unsupportedTensorTypeNamesTheTensor() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 16)
+    // attn_q stored as Q5_0 (which ptune cannot read): same shape, 22 bytes per block of 32.
+    let data = try writeModel(weights, skip: [TensorName.attnQ(0)]) { w in
+        w.addRawTensor(TensorName.attnQ(0), dimensions: [64, 64], type: .q5_0, bytes: [UInt8](repeating: 0, count: 128 * 22))
+    }
+    #expect(loadError(data).hasPrefix("unsupported tensor type Q5_0 (6) for 'blk.0.attn_q.weight'"), "\(loadError(data))")
+}
+
+// MARK: - The real model (skipped when it has not been fetched)
+
+@Test(.enabled(if: Fixtures.defaultModelPath != nil))
+func realModelStructure() throws {
+    let file = try GGUFFile(path: try #require(Fixtures.defaultModelPath))
+    #expect(file.version == 3)
+    #expect(file.tensors.count == 272)
+    var counts: [GGMLType: Int] = [:]
+    for t in file.tensors { counts[t.type, default: 0] += 1 }
+    #expect(counts == [.q8_0: 1, .f32: 61, .q4_1: 210], "\(counts)")
+    #expect(file.architecture == "llama")
+    #expect(file[GGUFKey.tokens]?.stringArray?.count == 49152)
+
+    let config = try LlamaConfig(gguf: file)
+    #expect(config == LlamaConfig(layers: 30, width: 576, heads: 9, kvHeads: 3, headSize: 64, ffnWidth: 1536,
+                                  vocab: 49152, contextLength: config.contextLength, ropeTheta: 100_000,
+                                  rmsEps: 1e-5, tiedOutput: true), "\(config)")
+    #expect(config.parameterCount == 134_515_008)
+}
+
+@Test(.enabled(if: Fixtures.defaultModelPath != nil))
+func realModelWeightsMatchTheReferenceEmbedding() throws {
+    let file = try GGUFFile(path: try #require(Fixtures.defaultModelPath))
+    let weights = try LlamaWeights.load(from: file)
+    #expect(weights.layers.count == 30)
+    #expect(weights.output == weights.tokenEmbedding)
+    // The reference's initial prompt vector is the (Q8_0-dequantized, by gguf-py) embedding rows
+    // of the init text's tokens: our rows must match bit for bit.
+    let initial = try NPY.fixture("smollm2-prompt-init.npy")
+    #expect(initial.shape == [8, 576])
+    let ids = [8530, 1282, 260, 19025, 282, 451, 2523, 42]
+    var firstBad: (row: Int, col: Int)? = nil
+    var maxDiff: Float = 0
+    for (r, id) in ids.enumerated() {
+        let ours = weights.tokenEmbedding[(id * 576)..<((id + 1) * 576)]
+        for (c, (a, b)) in zip(ours, initial.row(r)).enumerated() where a.bitPattern != b.bitPattern {
+            if firstBad == nil { firstBad = (r, c) }
+            maxDiff = max(maxDiff, abs(a - b))
+        }
+    }
+    #expect(firstBad == nil, "max diff \(maxDiff), first bad (row, col) \(String(describing: firstBad))")
+    // All weights finite.
+    #expect(weights.layers.allSatisfy { $0.wq.allSatisfy(\.isFinite) && $0.wDown.allSatisfy(\.isFinite) })
+}
