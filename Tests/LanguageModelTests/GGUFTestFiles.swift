@@ -1,5 +1,5 @@
 import Foundation
-@testable import LanguageModel
+import LanguageModel
 import Numerics
 
 // MARK: - Hand-assembled files

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LanguageModel
+import LanguageModel
 import Numerics
 
 // Broken files must produce a GGUFError with a useful message — never a crash or a huge allocation.

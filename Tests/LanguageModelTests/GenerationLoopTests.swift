@@ -1,6 +1,6 @@
 import Numerics
 import Testing
-@testable import LanguageModel
+import LanguageModel
 
 // T = positions, C = width, V = vocab.
 

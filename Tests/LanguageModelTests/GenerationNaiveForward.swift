@@ -1,5 +1,5 @@
 import Foundation
-@testable import LanguageModel
+import LanguageModel
 
 // T = positions, C = width, NH = query heads, KVH = kv heads, HS = head size, F = ffn width, V = vocab.
 

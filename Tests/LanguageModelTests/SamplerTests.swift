@@ -1,7 +1,7 @@
 import Foundation
 import Numerics
 import Testing
-@testable import LanguageModel
+import LanguageModel
 
 // V = vocabulary.
 

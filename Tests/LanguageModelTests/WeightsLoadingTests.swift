@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import LanguageModel
+import LanguageModel
 import Numerics
 import PTuneTestSupport
 

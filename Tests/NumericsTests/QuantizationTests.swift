@@ -1,5 +1,5 @@
 import Testing
-@testable import Numerics
+import Numerics
 
 // Hand-built blocks with values worked out by hand: each expectation below is the arithmetic
 // in its comment, not the output of the code under test.

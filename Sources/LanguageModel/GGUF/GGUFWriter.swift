@@ -47,6 +47,11 @@ public struct GGUFWriter: Sendable {
         guard shape.reduce(1, *) == values.count else {
             throw GGUFError.shapeMismatch(tensor: name, expected: shape, found: [values.count])
         }
+        // GGUF quantizes along rows: the innermost dimension must hold whole blocks.
+        guard let inner = shape.last, inner % type.blockSize == 0 else {
+            throw GGUFError.invalidShape(tensor: name, dimensions: shape.reversed().map { UInt64(max(0, $0)) },
+                                         reason: "first dimension is not a multiple of the \(type.name) block size \(type.blockSize)")
+        }
         addRawTensor(name, dimensions: shape.reversed(), type: type, bytes: try Quantize.bytes(type, values))
     }
 
