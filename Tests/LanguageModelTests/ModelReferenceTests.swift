@@ -118,6 +118,7 @@ struct ModelReferenceTests {
         }
         #expect(targets.count == tuning.batch.n_labelled_tokens)
         let arena = ActivationArena(config: model.config, batch: batch, length: length, outputs: positions.count)
+        let clock = ContinuousClock(), start = clock.now  // reported only, never asserted
         let logits = inputs.withUnsafeBufferPointer {
             model.forward(inputs: $0, batch: batch, length: length, lengths: lengths,
                           outputPositions: positions, activations: arena)
@@ -127,6 +128,7 @@ struct ModelReferenceTests {
         dLogits.withUnsafeBufferPointer { d in
             dInputs.withUnsafeMutableBufferPointer { model.backward(dLogits: d, activations: arena, dInputs: $0) }
         }
+        let elapsed = clock.now - start
         // the prompt is shared by every batch row: its gradient is the sum of the rows' prompt slots
         var gradient = [Float](repeating: 0, count: p * c)
         for b in 0..<batch {
@@ -135,7 +137,8 @@ struct ModelReferenceTests {
         let error = relativeL2(gradient, expected)
         let norm = gradient.map { Double($0) * Double($0) }.reduce(0, +).squareRoot()
         print("prompt tuning step 0: loss \(loss) (reference \(tuning.loss_before_step[0])), "
-              + "gradient rel L2 error \(error), norm \(norm) (reference \(tuning.grad_l2_norm_at_step[0]))")
+              + "gradient rel L2 error \(error), norm \(norm) (reference \(tuning.grad_l2_norm_at_step[0])); "
+              + "forward + backward \(elapsed), arena \(arena.capacity * 4 / 1_048_576) MiB")
         #expect(abs(loss - tuning.loss_before_step[0]) < 1e-3, "loss \(loss) vs \(tuning.loss_before_step[0])")
         #expect(error <= 1e-3, "gradient relative L2 error \(error); \(compare(gradient, expected, absolute: 1e-3))")
     }
