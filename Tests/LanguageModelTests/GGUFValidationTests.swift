@@ -145,3 +145,33 @@ private func message(_ data: Data) -> String {
     let error = caughtError { _ = try file.floats(named: "blk.0.attn_q.weight") }
     #expect("\(error.map { "\($0)" } ?? "")".hasPrefix("unsupported tensor type Q2_K (10) for 'blk.0.attn_q.weight'"))
 }
+
+// MARK: - Mutations
+
+@Test func randomByteMutationsNeverCrash() throws {
+    var w = GGUFWriter()
+    for (k, v) in everyValue { w.set(k, v) }
+    try w.addTensor("a", shape: [2, 32], type: .q4_1, values: (0..<64).map { Float($0) })
+    try w.addTensor("b", shape: [3], values: [1, 2, 3])
+    let seed = [UInt8](try w.data())
+    var rng = SeededRNG(seed: 2024)
+    var parsed = 0, rejected = 0
+    for _ in 0..<3000 {
+        var bytes = seed
+        for _ in 0..<(1 + rng.nextInt(below: 4)) {
+            let i = rng.nextInt(below: bytes.count)
+            // Mostly small nudges to one byte; sometimes a length-like 0xFF.
+            bytes[i] = rng.nextInt(below: 4) == 0 ? 0xFF : bytes[i] &+ UInt8(1 + rng.nextInt(below: 255))
+        }
+        do {
+            let file = try GGUFFile(data: Data(bytes))
+            // Whatever parses must be safe to read in full.
+            for t in file.tensors where t.type.isSupported { _ = try file.floats(t) }
+            parsed += 1
+        } catch is GGUFError {
+            rejected += 1
+        }
+    }
+    #expect(parsed + rejected == 3000)
+    #expect(rejected > 0 && parsed > 0, "parsed \(parsed), rejected \(rejected)")
+}

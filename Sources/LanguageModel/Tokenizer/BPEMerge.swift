@@ -15,7 +15,7 @@ enum BPEMerge {
         var heap = PairHeap()
     }
 
-    /// Merges `symbols` (initial piece ids, one per byte) in place of `output`'s tail.
+    /// Merges `symbols` (initial piece ids, one per byte) and appends the result to `output`.
     static func fast(_ symbols: [Int32], merges: MergeTable, scratch s: inout Scratch,
                      into output: inout [Int32]) {
         let n = symbols.count

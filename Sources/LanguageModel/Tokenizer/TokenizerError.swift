@@ -21,6 +21,7 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A special-token id (bos, eos, …) lies outside the vocabulary.
     case specialIDOutOfRange(name: String, id: Int32, vocabularySize: Int)
 
+    /// One line: what was expected and what was found.
     public var description: String {
         switch self {
         case .unknownPreTokenizer(let name):
