@@ -135,4 +135,27 @@ struct LibEditLineEditorTests {
         pty.type("\u{1B}[A\u{1B}[A\r")
         #expect(read.wait() == .line("load"))
     }
+
+    @Test func acceptedLineIsRedrawnWithTheHighlighterAndInterruptEchoesCaret() throws {
+        let pty = try PseudoTerminal()
+        let editor = try #require(
+            LibEditLineEditor(
+                historyPath: nil, highlighter: { "<" + $0 + ">" },
+                inputDescriptor: pty.slave, outputDescriptor: pty.slave, errorDescriptor: pty.slave))
+        let read = BackgroundRead(editor, prompt: "> ")
+        pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
+        pty.type("load\r")
+        #expect(read.wait() == .line("load"))
+        let shown = pty.readUntil { $0.contains("<load>") }
+        #expect(shown.contains("\u{1B}[1A\r> <load>\u{1B}[K"), "got \(shown.debugDescription)")
+
+        let second = BackgroundRead(editor, prompt: "> ")
+        pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
+        pty.type("abc\u{1B}[D\u{1B}[D\u{03}")  // cursor back two places, then ^C
+        #expect(second.wait() == .interrupted)
+        let after = pty.readUntil { $0.contains("^C") }
+        #expect(after.contains("bc^C"), "the rest of the line is echoed before ^C: \(after.debugDescription)")
+    }
 }
