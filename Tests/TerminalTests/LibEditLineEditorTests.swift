@@ -26,6 +26,7 @@ struct LibEditLineEditorTests {
         let editor = try makeEditor(pty)
         let read = BackgroundRead(editor, prompt: "ptune> ")
         pty.readUntil { $0.contains("ptune> ") }
+        #expect(pty.waitForRawMode())
         pty.type("ask \"héllo\"\r")
         #expect(read.wait() == .line("ask \"héllo\""))
     }
@@ -35,6 +36,7 @@ struct LibEditLineEditorTests {
         let editor = try makeEditor(pty)
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("tr\t")  // train / trace → "tra"
         pty.readUntil { $0.contains("tra") }
         pty.type("i\t")  // only "train" → "train "
@@ -48,6 +50,7 @@ struct LibEditLineEditorTests {
         let editor = try makeEditor(pty)
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("t\t")  // tokens / train / trace share only "t": nothing to insert, beep
         pty.type("\t")  // second Tab lists
         let shown = pty.readUntil { $0.contains("tokens") && $0.contains("trace") }
@@ -61,13 +64,16 @@ struct LibEditLineEditorTests {
         let editor = try makeEditor(pty)
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("half typed")
         pty.readUntil { $0.contains("half typed") }
         pty.type("\u{03}")
-        #expect(read.wait() == .interrupted)
+        let r = read.wait()
+        #expect(r == .interrupted)
         // the editor stays usable: the next line reads normally
         let next = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("ok\r")
         #expect(next.wait() == .line("ok"))
     }
@@ -77,6 +83,7 @@ struct LibEditLineEditorTests {
         let editor = try makeEditor(pty)
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("\u{04}")
         #expect(read.wait() == .endOfInput)
     }
@@ -87,6 +94,7 @@ struct LibEditLineEditorTests {
         for line in ["train 5", "load", "tokens \"x\""] { editor.addHistory(line) }
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("tr")
         pty.readUntil { $0.contains("tr") }
         pty.type("\u{1B}[A\r")  // newest entry starting with "tr"
@@ -99,12 +107,11 @@ struct LibEditLineEditorTests {
         for line in ["pairs \"a.jsonl\"", "train 5", "load"] { editor.addHistory(line) }
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("\u{12}jsonl")
         pty.readUntil { $0.contains("a.jsonl") }
         pty.type("\r")
-        let result = read.wait()
-        if result == nil { pty.type("\r") }  // some libedit builds need Enter twice to leave the search
-        #expect(result == .line("pairs \"a.jsonl\""))
+        #expect(read.wait() == .line("pairs \"a.jsonl\""))
     }
 
     @Test func historyPersistsAcrossEditors() throws {
@@ -124,7 +131,31 @@ struct LibEditLineEditorTests {
         #expect(editor.history.entries == ["load", "train 3"])
         let read = BackgroundRead(editor, prompt: "> ")
         pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
         pty.type("\u{1B}[A\u{1B}[A\r")
         #expect(read.wait() == .line("load"))
+    }
+
+    @Test func acceptedLineIsRedrawnWithTheHighlighterAndInterruptEchoesCaret() throws {
+        let pty = try PseudoTerminal()
+        let editor = try #require(
+            LibEditLineEditor(
+                historyPath: nil, highlighter: { "<" + $0 + ">" },
+                inputDescriptor: pty.slave, outputDescriptor: pty.slave, errorDescriptor: pty.slave))
+        let read = BackgroundRead(editor, prompt: "> ")
+        pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
+        pty.type("load\r")
+        #expect(read.wait() == .line("load"))
+        let shown = pty.readUntil { $0.contains("<load>") }
+        #expect(shown.contains("\u{1B}[1A\r> <load>\u{1B}[K"), "got \(shown.debugDescription)")
+
+        let second = BackgroundRead(editor, prompt: "> ")
+        pty.readUntil { $0.contains("> ") }
+        #expect(pty.waitForRawMode())
+        pty.type("abc\u{1B}[D\u{1B}[D\u{03}")  // cursor back two places, then ^C
+        #expect(second.wait() == .interrupted)
+        let after = pty.readUntil { $0.contains("^C") }
+        #expect(after.contains("bc^C"), "the rest of the line is echoed before ^C: \(after.debugDescription)")
     }
 }

@@ -35,6 +35,20 @@ final class PseudoTerminal {
         _ = bytes.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Waits until the program has switched the terminal out of canonical (cooked) mode, so keys
+    /// typed next reach the editor rather than the kernel's line discipline (which would act on
+    /// ^C and ^R itself). Returns whether that happened within `timeout` seconds.
+    @discardableResult
+    func waitForRawMode(timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            var t = termios()
+            if tcgetattr(slave, &t) == 0 && (t.c_lflag & tcflag_t(ICANON)) == 0 { return true }
+            usleep(1000)
+        }
+        return false
+    }
+
     /// Everything the program printed until `predicate` holds or `timeout` passes.
     @discardableResult
     func readUntil(timeout: Double = 5, _ predicate: (String) -> Bool) -> String {

@@ -38,8 +38,10 @@ public enum Interrupts {
 
     // MARK: - Installing
 
-    /// Installs the SIGINT handler (again, to change `terminateOutsideWork`; otherwise idempotent).
-    /// Uses SA_RESTART so that ordinary reads and writes elsewhere are not broken by a ^C.
+    /// Installs the SIGINT handler (again, to change `terminateOutsideWork`; otherwise idempotent)
+    /// and unblocks SIGINT on the calling thread (threads inherit a mask; some launchers, test
+    /// runners among them, start with SIGINT blocked). Uses SA_RESTART so that ordinary reads and
+    /// writes elsewhere are not broken by a ^C.
     public static func install(terminateOutsideWork: Bool = false) {
         ptune_atomic_store(flags + terminateIndex, terminateOutsideWork ? 1 : 0)
         var action = sigaction()
@@ -51,6 +53,10 @@ public enum Interrupts {
         sigemptyset(&action.sa_mask)
         action.sa_flags = SA_RESTART
         sigaction(SIGINT, &action, nil)
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     // MARK: - Querying

@@ -58,7 +58,9 @@ public final class LibEditLineEditor: LineEditor {
             let output = fdopen(dup(outputDescriptor), "w"),
             let error = fdopen(dup(errorDescriptor), "w")
         else { return nil }
-        guard let el = el_init_fd("ptune", input, output, error, inputDescriptor, outputDescriptor, errorDescriptor),
+        // libedit also works on the raw descriptors: give it our duplicates, so an editor that
+        // outlives the caller's descriptors never reads from or resets an unrelated reused fd
+        guard let el = el_init_fd("ptune", input, output, error, fileno(input), fileno(output), fileno(error)),
             let hist = history_init()
         else {
             fclose(input); fclose(output); fclose(error)
@@ -69,7 +71,7 @@ public final class LibEditLineEditor: LineEditor {
         inputFile = input
         outputFile = output
         errorFile = error
-        self.outputDescriptor = outputDescriptor
+        self.outputDescriptor = fileno(output)
         self.historyPath = historyPath
         self.completion = completion
         self.highlighter = highlighter
