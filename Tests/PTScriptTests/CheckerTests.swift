@@ -26,7 +26,7 @@ struct CheckerTests {
             """) == [
                 .load(path: nil), .load(path: "m.gguf"), .loadPrompt(dir: "d"),
                 .pairsFile(path: "p.jsonl"), .pairsAdd(input: "x", output: "y"), .pairsList, .pairsClear, .pairsSplit(fraction: 0.25),
-                .initText("t"), .initRandom(count: nil), .initVocab(count: 8), .initFromSettings,
+                .initText("t"), .initRandom(count: nil), .initVocab(count: 8), .initShow,
                 .train(count: nil, unit: .epochs), .train(count: 50, unit: .updates), .train(count: 3, unit: .epochs),
                 .train(count: 7, unit: .updates),
                 .set(key: lr, value: .float(0.03)), .set(key: shuffle, value: .bool(false)),

@@ -59,7 +59,7 @@ public enum Commands {
         CommandSpec(
             name: "init", category: .training,
             forms: [
-                CommandForm([], "start from the init_method setting", requiresModel: true) { _ in .initFromSettings },
+                CommandForm([], "show the current prompt vector: rows, source tokens, norm") { _ in .initShow },
                 CommandForm([.keyword("random"), .optional([.integer(name: "count", range: positive)])],
                             "start from small random values", requiresModel: true) { .initRandom(count: $0.integer("count")) },
                 CommandForm([.keyword("vocab"), .optional([.integer(name: "count", range: positive)])],
@@ -72,7 +72,7 @@ public enum Commands {
             summary: "Create the prompt vector (from text, random values or vocabulary)",
             help: "Creates the trainable prompt vector of num_virtual_tokens rows (or the given count) and the model's embedding width. From text: the text's tokens are embedded and repeated or cut to the row count, as HF PEFT's TEXT init does — a good start is an instruction that names the labels. random: uniform values in [-0.5, 0.5]. vocab: rows copied from randomly sampled vocabulary embeddings, the best random-like start in Lester et al. (2021). The previous vector is kept for 'undo'.",
             example: "init \"Classify the sentiment of this review:\"\ninit vocab 20",
-            settingsRead: ["init_method", "init_text", "num_virtual_tokens", "seed"]),
+            settingsRead: ["num_virtual_tokens", "seed"]),
         CommandSpec(
             name: "train", category: .training,
             forms: [
@@ -84,7 +84,7 @@ public enum Commands {
                 },
             ],
             summary: "Tune the prompt vector on the training pairs",
-            help: "Runs the optimizer on the prompt vector; the model's weights never change. One update = accumulate_steps batches of batch_size pairs. Progress shows the loss and seconds per update; Ctrl-C stops at the next update boundary and keeps what was learned. Creates the prompt vector first (as a bare 'init') if there is none.",
+            help: "Runs the optimizer on the prompt vector; the model's weights never change. One update = accumulate_steps batches of batch_size pairs. Progress shows the loss and seconds per update; Ctrl-C stops at the next update boundary and keeps what was learned. Needs a model, training pairs and a prompt vector ('init'); 'train' again continues where the last one stopped, optimizer state included.",
             example: "train 50\ntrain 3 epochs",
             settingsRead: ["learning_rate", "batch_size", "accumulate_steps", "num_epochs", "optimizer", "weight_decay",
                            "shuffle", "seed", "max_input_tokens", "max_output_tokens", "verbalizer", "watch", "watch_every"]),

@@ -84,14 +84,6 @@ public enum Settings {
             help: "Rows of the prompt vector (n). Used by 'init' when no count is given; changing it takes effect at the next init.",
             defaultSource: "watsonx.ai default (100)"),
         SettingSpec(
-            name: "init_method", type: .choice(["text", "random", "vocab"]), defaultValue: .choice("random"),
-            help: "How a bare 'init' starts the prompt vector: from init_text's token embeddings, from small random values, or from embeddings of randomly sampled vocabulary tokens.",
-            defaultSource: "watsonx.ai default (random)"),
-        SettingSpec(
-            name: "init_text", type: .string, defaultValue: .string(""),
-            help: "Text a bare 'init' uses when init_method is text (repeated or cut to num_virtual_tokens tokens, as HF PEFT does).",
-            defaultSource: "watsonx.ai init_text (empty)"),
-        SettingSpec(
             name: "optimizer", type: .choice(["adam", "adamw", "adafactor", "sgd"]), defaultValue: .choice("adam"),
             help: "adam: torch.optim.Adam (β 0.9/0.999, ε 1e-8); adamw: decoupled weight decay; adafactor: factored second moments as in Lester et al.; sgd: plain gradient steps.",
             defaultSource: "PyTorch torch.optim.Adam"),

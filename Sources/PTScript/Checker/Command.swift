@@ -45,8 +45,8 @@ public enum Command: Sendable, Equatable {
     case initRandom(count: Int?)
     /// `init vocab [n]`.
     case initVocab(count: Int?)
-    /// `init`: use init_method, init_text and num_virtual_tokens.
-    case initFromSettings
+    /// `init`: show the current prompt vector (rows, source tokens, norm).
+    case initShow
     /// `train 50` or `train 3 epochs`; `train` alone runs num_epochs epochs.
     case train(count: Int?, unit: TrainingUnit)
     /// `ask "input"`.

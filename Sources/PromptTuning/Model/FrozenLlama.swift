@@ -55,6 +55,24 @@ public final class FrozenLlama: PromptGradientModel {
         return BatchGradient(loss: loss.loss, exampleNLLs: loss.rowNLLSums, gradient: gradient, tokenCount: loss.tokenCount)
     }
 
+    /// Mean cross-entropy of `batch` with `prompt` (or no prompt) in front, without a backward pass;
+    /// also the per-row NLL sums and the labelled-token count.
+    public func loss(prompt: PromptVector?, batch: Batch) -> CrossEntropyResult {
+        let n = batch.virtualTokens, s = batch.sequenceLength, b = batch.rows
+        let empty = PromptVector(rows: 0, width: network.config.width, values: [], initDescription: "none")
+        precondition((prompt?.rows ?? 0) == n, "prompt rows must equal the batch's virtual tokens")
+        fillInputs(prompt: prompt ?? empty, batch: batch)
+        arena.prepare(batch: b, length: s, outputs: batch.targets.count)
+        let logits = inputs.withUnsafeBufferPointer {
+            network.forward(inputs: $0, batch: b, length: s, lengths: batch.lengths.map { n + $0 },
+                            outputPositions: batch.targets.map { ($0.row, $0.position) }, activations: arena)
+        }
+        return logits.withUnsafeBufferPointer {
+            CrossEntropy.forward(logits: $0.baseAddress!, labels: batch.labels, rows: batch.targetRows,
+                                 rowCount: b, vocab: network.config.vocab)
+        }
+    }
+
     /// inputs (B, S, C): rows `0..<N` of every batch row are the prompt, then the token embeddings.
     private func fillInputs(prompt: PromptVector, batch: Batch) {
         let c = network.config.width, n = batch.virtualTokens, s = batch.sequenceLength

@@ -59,8 +59,9 @@ public enum PromptInitialization {
         let repeats = ids.count >= n ? 1 : (n + ids.count - 1) / ids.count
         let source = Array(Array(repeating: ids, count: repeats).joined().prefix(n))
         let report = TextInitializationReport(textTokens: ids.count, virtualTokens: n, cut: ids.count > n, repeats: repeats)
-        let prompt = PromptVector(rows: n, width: table.width, values: gather(source, table),
+        var prompt = PromptVector(rows: n, width: table.width, values: gather(source, table),
                                   sourceTokenIDs: source, initDescription: "text \"\(text)\" (\(report.summary))")
+        prompt.initText = text
         return (prompt, report)
     }
 

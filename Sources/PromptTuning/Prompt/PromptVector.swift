@@ -13,6 +13,14 @@ public struct PromptVector: Sendable, Codable, Equatable {
     public var sourceTokenIDs: [Int32]
     /// How the vector was made, in words, e.g. `text "Classify …" (8 tokens)`.
     public var initDescription: String
+    /// The init text, for text-initialized vectors (PEFT's `prompt_tuning_init_text`).
+    public var initText: String?
+
+    /// PEFT's `prompt_tuning_init` for how this vector started: TEXT, RANDOM or SAMPLE_VOCAB.
+    public var peftInitName: String {
+        if initText != nil || initDescription.hasPrefix("text") { return "TEXT" }
+        return initDescription.hasPrefix("vocab") ? "SAMPLE_VOCAB" : "RANDOM"
+    }
 
     /// Creates a vector; `values` must hold `rows · width` numbers.
     public init(rows: Int, width: Int, values: [Float], sourceTokenIDs: [Int32] = [], initDescription: String) {

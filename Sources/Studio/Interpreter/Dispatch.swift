@@ -5,17 +5,35 @@ extension Interpreter {
     /// (Handlers/); every handler either returns an outcome or throws without changing the session.
     func perform(_ command: Command, statement: CommandStatement) throws -> CommandOutcome {
         switch command {
+        // Model and text
         case .load(let path): return try load(path: path)
         case .showModel: return try showModel()
-        case .showSettings: return showSettings()
-        case .set(let key, let value): return try set(key, value)
         case .tokens(let text): return try tokens(text)
         case .next(let text, let count): return try next(text, count: count)
         case .ask(let input): return try ask(input)
+        // Pairs
+        case .pairsFile(let path): return try pairsFile(path)
+        case .pairsAdd(let input, let output): return pairsAdd(input: input, output: output)
+        case .pairsList: return try pairsList()
+        case .pairsClear: return pairsClear()
+        case .pairsSplit(let fraction): return try pairsSplit(fraction)
+        // Prompt vector and training
+        case .initText(let text): return try initText(text)
+        case .initRandom(let count): return try initRandom(count)
+        case .initVocab(let count): return try initVocab(count)
+        case .initShow: return try initShow()
+        case .train(let count, let unit): return try train(count: count, unit: unit)
+        case .eval: return try eval()
+        case .savePrompt(let dir): return try savePrompt(dir)
+        case .loadPrompt(let dir): return try loadPrompt(dir)
+        // Session
+        case .set(let key, let value): return try set(key, value)
+        case .showSettings: return showSettings()
         case .help(let topic): return help(topic)
         case .quit: return CommandOutcome(quits: true)
-        default:
-            throw CommandFailure("'\(statement.spec.name)' is declared in the language but not available in this build of ptune yet")
+        case .compare, .preview, .nearest, .drift, .map, .plot, .snapshot, .snapshots, .restore, .diff, .undo,
+             .record, .recordStop, .history, .historySave, .run:
+            throw CommandFailure("'\(statement.spec.name)' is part of the language but not available in this build of ptune yet")
         }
     }
 }

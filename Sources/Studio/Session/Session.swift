@@ -1,6 +1,7 @@
 import LanguageModel
 import Numerics
 import PTScript
+import PromptTuning
 
 /// Everything a ptune session holds: the base model, the settings, and (with the tuning
 /// commands) the prompt vector, the pairs and the training history. Handlers change it only after
@@ -12,6 +13,8 @@ public final class Session {
     public internal(set) var model: LoadedModel?
     /// The decoding session for `ask`/`next`, built for the current model on first use.
     var generatorStorage: Generator?
+    /// The frozen model as the trainer sees it, built once per model (its buffers are reused).
+    var frozenStorage: FrozenLlama?
     /// Prompt-tuning state: prompt vector, pairs, optimizer, history.
     public var tuning = TuningState()
     /// Directory that relative paths in commands resolve against (the script's folder, or the cwd).
@@ -34,6 +37,7 @@ public final class Session {
     func install(model: LoadedModel) {
         self.model = model
         generatorStorage = nil
+        frozenStorage = nil
         tuning.modelChanged(to: model.config)
     }
 
@@ -43,6 +47,15 @@ public final class Session {
         if let generatorStorage { return generatorStorage }
         let made = Generator(weights: model.weights)
         generatorStorage = made
+        return made
+    }
+
+    /// The frozen model for training and evaluation losses.
+    func frozenModel() throws -> FrozenLlama {
+        let model = try requireModel()
+        if let frozenStorage { return frozenStorage }
+        let made = FrozenLlama(network: model.network)
+        frozenStorage = made
         return made
     }
 
