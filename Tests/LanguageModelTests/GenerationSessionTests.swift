@@ -72,6 +72,8 @@ struct GenerationSessionTests {
         let a = Array(try one.prefill(tokens: tokens))
         let b = try chunked.prefill(tokens: tokens)
         expectClose(b, a.map(Double.init), "chunks of 5")
+        let rowByRow = InferenceSession(weights: tinyWeights, initialCapacity: 1, chunkRows: 1)
+        expectClose(try rowByRow.prefill(tokens: tokens), a.map(Double.init), "chunks of 1")
     }
 
     @Test("embedding rows that are not tokens (virtual tokens) run at positions 0..<n")
