@@ -80,7 +80,7 @@ enum NaiveForward {
 }
 
 /// Max |a - b| and the first index where it exceeds `tolerance` (nil when none does).
-func compare(_ a: UnsafeBufferPointer<Float>, _ b: [Double], tolerance: Double) -> (maxDiff: Double, firstBad: Int?) {
+func logitDifference(_ a: UnsafeBufferPointer<Float>, _ b: [Double], tolerance: Double) -> (maxDiff: Double, firstBad: Int?) {
     var maxDiff = 0.0
     var firstBad: Int?
     for i in b.indices {

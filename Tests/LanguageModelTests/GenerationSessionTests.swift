@@ -17,7 +17,7 @@ private let tolerance = 1e-5
 /// Expects `got` (V) to match `expected` (V) within `tolerance`, naming the position on failure.
 private func expectClose(_ got: UnsafeBufferPointer<Float>, _ expected: [Double], _ what: String) {
     #expect(got.count == expected.count, "\(what): \(got.count) logits, expected \(expected.count)")
-    let (maxDiff, firstBad) = compare(got, expected, tolerance: tolerance)
+    let (maxDiff, firstBad) = logitDifference(got, expected, tolerance: tolerance)
     #expect(firstBad == nil, "\(what): max diff \(maxDiff), first bad index \(firstBad ?? -1)")
 }
 
@@ -47,6 +47,24 @@ struct GenerationSessionTests {
         #expect(whole.indices.allSatisfy { abs(whole[$0] - stepped[$0]) <= Float(tolerance) })
     }
 
+    @Test("stepped logits equal the batched training forward (LlamaModel) at every position")
+    func stepsMatchTrainingForward() throws {
+        let model = LlamaModel(weights: tinyWeights)
+        let inputs = model.embed(tokens)
+        let arena = ActivationArena(config: tinyWeights.config, batch: 1, length: tokens.count, outputs: tokens.count)
+        let all = inputs.withUnsafeBufferPointer { x in
+            model.forward(inputs: x, batch: 1, length: tokens.count, lengths: [tokens.count],
+                          outputPositions: tokens.indices.map { (0, $0) }, activations: arena)
+        }  // (T, V)
+        let v = tinyWeights.config.vocab
+        let session = InferenceSession(weights: tinyWeights)
+        expectClose(try session.prefill(tokens: [tokens[0]]), all[0..<v].map(Double.init), "position 0")
+        for position in 1..<tokens.count {
+            expectClose(try session.step(token: tokens[position]),
+                        all[(position * v)..<((position + 1) * v)].map(Double.init), "position \(position)")
+        }
+    }
+
     @Test("chunked prefill equals a one-chunk prefill")
     func chunkedPrefill() throws {
         let one = InferenceSession(weights: tinyWeights, chunkRows: 128)
@@ -54,6 +72,8 @@ struct GenerationSessionTests {
         let a = Array(try one.prefill(tokens: tokens))
         let b = try chunked.prefill(tokens: tokens)
         expectClose(b, a.map(Double.init), "chunks of 5")
+        let rowByRow = InferenceSession(weights: tinyWeights, initialCapacity: 1, chunkRows: 1)
+        expectClose(try rowByRow.prefill(tokens: tokens), a.map(Double.init), "chunks of 1")
     }
 
     @Test("embedding rows that are not tokens (virtual tokens) run at positions 0..<n")

@@ -139,8 +139,6 @@ public final class InferenceSession {
         let norm = RMSNorm.Shape(rows: t, width: c, eps: cfg.rmsEps)
         let queryRope = RoPE.Shape(batch: 1, length: t, heads: nh, headSize: hs, firstPosition: p0)
         let keyRope = RoPE.Shape(batch: 1, length: t, heads: kvh, headSize: hs, firstPosition: p0)
-        let scale = 1 / Float(hs).squareRoot()
-        let group = nh / kvh
 
         for layer in 0..<cfg.layers {
             let w = weights.layers[layer]
@@ -158,20 +156,7 @@ public final class InferenceSession {
             RoPE.forward(out: s.q, input: s.q, shape: queryRope, table: ropeTable)
             RoPE.forward(out: newKeys, input: newKeys, shape: keyRope, table: ropeTable)
 
-            // Per query head h (kv head h / group): att (T, P) = q_h · K_kvᵀ · scale, causal softmax,
-            // then out_h (T, HS) = att · V_kv, written into its column block of attnOut (T, QD).
-            for h in 0..<nh {
-                let kvHead = h / group
-                BLAS.sgemm(transA: false, transB: true, m: t, n: p, k: hs, alpha: scale,
-                           a: s.q + h * hs, lda: qd, b: keys + kvHead * hs, ldb: kvd,
-                           beta: 0, c: s.att, ldc: p)
-                for row in 0..<t {
-                    DecodeKernels.causalSoftmax(s.att + row * p, valid: p0 + row + 1, count: p)
-                }
-                BLAS.sgemm(transA: false, transB: false, m: t, n: hs, k: p, alpha: 1,
-                           a: s.att, lda: p, b: values + kvHead * hs, ldb: kvd,
-                           beta: 0, c: s.attnOut + h * hs, ldc: qd)
-            }
+            attend(keys: keys, values: values, rows: t, start: p0)
             // x += attnOut · Woᵀ (the residual add is BLAS's beta = 1).
             Self.linear(out: s.x, input: s.attnOut, weight: w.wo, rows: t, outWidth: c, inWidth: qd, accumulate: true)
 
@@ -198,6 +183,47 @@ public final class InferenceSession {
                        x: s.xn, beta: 0, y: s.logits)
         }
     }
+
+    // MARK: - Attention over the cache
+
+    /// Causal GQA attention of this chunk's queries (`scratch.q`, RoPE'd) over cache positions
+    /// `0 ..< start + rows`, into `scratch.attnOut` (T, QD). keys, values: one layer's (capacity, KVD).
+    private func attend(keys: UnsafePointer<Float>, values: UnsafePointer<Float>, rows t: Int, start p0: Int) {
+        let cfg = config, s = scratch
+        let hs = cfg.headSize, nh = cfg.heads, kvh = cfg.kvHeads
+        let qd = nh * hs, kvd = kvh * hs, group = nh / kvh, p = p0 + t
+        let scale = 1 / Float(hs).squareRoot()
+        if t == 1 {
+            // One row: the `group` query heads sharing kv head g are adjacent rows (group, HS) of q,
+            // so one product per kv head reads its keys and values once. att: (group, P).
+            for g in 0..<kvh {
+                BLAS.sgemm(transA: false, transB: true, m: group, n: p, k: hs, alpha: scale,
+                           a: s.q + g * group * hs, lda: hs, b: keys + g * hs, ldb: kvd,
+                           beta: 0, c: s.att, ldc: p)
+                for j in 0..<group { DecodeKernels.causalSoftmax(s.att + j * p, valid: p, count: p) }
+                BLAS.sgemm(transA: false, transB: false, m: group, n: hs, k: p, alpha: 1,
+                           a: s.att, lda: p, b: values + g * hs, ldb: kvd,
+                           beta: 0, c: s.attnOut + g * group * hs, ldc: hs)
+            }
+            return
+        }
+        // Per query head h (kv head h / group): att (T, P) = q_h · K_kvᵀ · scale, causal softmax
+        // (row t sees positions 0...p0 + t), then out_h (T, HS) = att · V_kv into its column block.
+        for h in 0..<nh {
+            let kvHead = h / group
+            BLAS.sgemm(transA: false, transB: true, m: t, n: p, k: hs, alpha: scale,
+                       a: s.q + h * hs, lda: qd, b: keys + kvHead * hs, ldb: kvd,
+                       beta: 0, c: s.att, ldc: p)
+            for row in 0..<t {
+                DecodeKernels.causalSoftmax(s.att + row * p, valid: p0 + row + 1, count: p)
+            }
+            BLAS.sgemm(transA: false, transB: false, m: t, n: hs, k: p, alpha: 1,
+                       a: s.att, lda: p, b: values + kvHead * hs, ldb: kvd,
+                       beta: 0, c: s.attnOut + h * hs, ldc: qd)
+        }
+    }
+
+    // MARK: - Products
 
     /// `out (T, out) = input (T, in) · Wᵀ` (+ out when `accumulate`), W: (out, in) row-major.
     /// One row uses sgemv; several rows use sgemm.
@@ -230,7 +256,9 @@ final class InferenceScratch {
     let up: UnsafeMutablePointer<Float>       // up projection: (T, F)
     let rstd: UnsafeMutablePointer<Float>     // RMSNorm's per-row 1/rms (unused after the call): (T)
     let logits: UnsafeMutablePointer<Float>   // (V)
-    private(set) var att: UnsafeMutablePointer<Float>  // one head's scores: (T, P), P ≤ attCapacity
+    // scores of one head over a chunk (T, P), or of one kv group for a single row (NH/KVH, P); P ≤ attCapacity
+    private(set) var att: UnsafeMutablePointer<Float>
+    private let attRows: Int
     private var attCapacity: Int
 
     init(config: LlamaConfig, rows: Int, positions: Int) {
@@ -249,16 +277,17 @@ final class InferenceScratch {
         up = buffer(rows * config.ffnWidth)
         rstd = buffer(rows)
         logits = buffer(config.vocab)
+        attRows = max(rows, config.heads)
         attCapacity = positions
-        att = buffer(rows * positions)
+        att = buffer(attRows * positions)
     }
 
     /// Grows the score buffer when the cache has grown (rare: capacity doubles).
     func ensureAttention(positions: Int) {
         guard positions > attCapacity else { return }
         att.deallocate()
-        att = .allocate(capacity: rows * positions)
-        att.initialize(repeating: 0, count: rows * positions)
+        att = .allocate(capacity: attRows * positions)
+        att.initialize(repeating: 0, count: attRows * positions)
         attCapacity = positions
     }
 

@@ -1,0 +1,106 @@
+import Foundation
+import LanguageModel
+import Numerics
+import PTuneTestSupport
+import Testing
+
+// V = vocabulary. Reference figures: Tests/Fixtures/smollm2-goldens.json (`next_token`, `greedy`).
+// Heavy: run with `swift test -c release --filter GenerationRealModelTests`.
+
+// MARK: - Fixtures
+
+/// One `next_token` entry of the goldens.
+private struct NextTokenCase: Decodable, Sendable {
+    let prompt: String
+    let input_ids: [Int32]
+    let top_ids: [Int32]
+    let top_logprobs: [Double]
+}
+
+/// One `greedy` entry of the goldens.
+private struct GreedyCase: Decodable, Sendable {
+    let prompt: String
+    let input_ids: [Int32]
+    let new_ids: [Int32]
+    let stopped_at_eos: Bool
+    let top1_minus_top2_logit: [Double]
+}
+
+private struct Goldens: Decodable, Sendable {
+    let next_token: [NextTokenCase]
+    let greedy: [GreedyCase]
+}
+
+private let goldens: Goldens? = try? JSONDecoder().decode(Goldens.self, from: Fixtures.data("smollm2-goldens.json"))
+
+/// The default model, loaded once for every test of this file (nil when it is not fetched).
+private let realWeights: LlamaWeights? = {
+    guard let path = Fixtures.defaultModelPath else { return nil }
+    ThreadCount.set(2)
+    return try? LlamaWeights.load(from: GGUFFile(path: path))
+}()
+
+private let eos: Int32 = 2
+
+/// Below this top-1 − top-2 logit margin a correct fp32 implementation may pick the other token.
+private let nearTie = 0.02
+
+// MARK: - Tests
+
+@Suite("Generation: SmolLM2 reference figures", .enabled(if: Fixtures.defaultModelPath != nil))
+struct GenerationRealModelTests {
+    @Test("next-token top-10 ids and log-probs match the reference", arguments: 0..<8)
+    func nextToken(index: Int) throws {
+        let entry = try #require(goldens?.next_token[index])
+        let weights = try #require(realWeights, "the default model did not load")
+        let session = InferenceSession(weights: weights)
+        let logits = Array(try session.prefill(tokens: entry.input_ids))
+
+        // log-softmax in Double; top 10 by logit, lower id first on ties.
+        let maximum = Double(logits.max()!)
+        let logSumExp = maximum + Foundation.log(logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) })
+        let top = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }.prefix(10)
+        let ids = top.map { Int32($0) }
+        let logProbs = top.map { Double(logits[$0]) - logSumExp }
+
+        #expect(ids == entry.top_ids, "\(entry.prompt.debugDescription): expected \(entry.top_ids), got \(ids)")
+        let diffs = zip(logProbs, entry.top_logprobs).map { abs($0 - $1) }
+        let worst = diffs.indices.max { diffs[$0] < diffs[$1] }!
+        #expect(diffs[worst] < 1e-3,
+                "\(entry.prompt.debugDescription): log-prob max diff \(diffs[worst]) at rank \(worst): expected \(entry.top_logprobs[worst]), got \(logProbs[worst])")
+
+        // The full logit row against the reference's, as a report and a loose bound.
+        let reference = try NPY.fixture("smollm2-next-token-logits.npy").row(index)
+        let full = zip(logits, reference).map { abs(Double($0) - Double($1)) }
+        let first = full.firstIndex { $0 > 5e-4 }
+        #expect(first == nil, "full logits: max diff \(full.max()!), first index over 5e-4: \(first ?? -1)")
+        print("next_token[\(index)] \(entry.prompt.debugDescription): top-10 \(ids == entry.top_ids ? "equal" : "DIFFER"), " +
+              "log-prob max diff \(diffs[worst]), full-logit max diff \(full.max()!)")
+    }
+
+    @Test("greedy continuations match the reference (a flip allowed only at a near-tie)", arguments: 0..<6)
+    func greedy(index: Int) throws {
+        let entry = try #require(goldens?.greedy[index])
+        let weights = try #require(realWeights, "the default model did not load")
+        var sampler = Sampler.greedy
+        let result = try Generator(weights: weights).generate(
+            prompt: .tokens(entry.input_ids), maxTokens: entry.new_ids.count, stopAt: [eos], sampler: &sampler)
+        let got = result.ids, expected = entry.new_ids
+        let report = "\(entry.prompt.debugDescription)\n  expected \(expected)\n  got      \(got)"
+
+        var flipped = false
+        for step in 0..<min(got.count, expected.count) where got[step] != expected[step] {
+            let margin = entry.top1_minus_top2_logit[step]
+            #expect(margin < nearTie, "step \(step): expected \(expected[step]), got \(got[step]), margin \(margin)\n\(report)")
+            print("greedy[\(index)] flip at step \(step) (reference margin \(margin))")
+            flipped = true
+            break  // after a (permitted) flip the continuations legitimately diverge
+        }
+        print("greedy[\(index)] \(report)")
+        if !flipped {
+            #expect(got == expected, "lengths differ\n\(report)")
+            #expect(result.stopReason == (entry.stopped_at_eos ? .eos : .maxTokens))
+        }
+        #expect(result.timing.promptTokens == entry.input_ids.count)
+    }
+}
