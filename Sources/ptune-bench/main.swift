@@ -21,6 +21,7 @@ let arguments = CommandLine.arguments
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 3
 let path = arguments.firstIndex(of: "--model").map { arguments[$0 + 1] } ?? ModelCache.defaultModelPath
+let pairsPath = arguments.firstIndex(of: "--pairs").map { arguments[$0 + 1] } ?? "Docs/examples/sentiment.jsonl"
 ThreadCount.set(threads)
 
 do {
@@ -38,6 +39,7 @@ do {
         prefill.append(result.prefillTokensPerSecond)
         decode.append(result.decodeTokensPerSecond)
     }
+    let training = try TrainingBenchmark().run(model: model!, pairsFile: URL(fileURLWithPath: pairsPath))
     let fields: [(String, JSONValue)] = [
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
         ("threads", .int(threads)), ("runs", .int(runs)),
@@ -45,6 +47,11 @@ do {
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),
         ("decode_tokens_per_s_range", .array([.number(decode.min()!), .number(decode.max()!)])),
+        ("train_update_s", .number((training.medianSeconds * 1000).rounded() / 1000)),
+        ("train_update_s_range", .array([.number(training.rangeSeconds.0), .number(training.rangeSeconds.1)])),
+        ("train_shape", .string("batch 8 sentiment pairs + 20 virtual tokens, \(training.positions) positions (\(training.realPositions) real), \(training.targetTokens) targets")),
+        ("train_tokens_per_s", .number((Double(training.realPositions) / training.medianSeconds).rounded())),
+        ("train_gflops", .number((training.gflops / training.medianSeconds * 10).rounded() / 10)),
     ]
     print(JSONValue.object(fields).serialized())
 } catch {
