@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LanguageServer
 import PTScript
 import Studio
 import Terminal
@@ -14,7 +15,7 @@ struct PTune: ParsableCommand {
             after a subcommand and prints one JSON object per command on stdout.
             `ptune help` lists the commands of the language; `ptune help --markdown` prints the language reference.
             """,
-        subcommands: [Run.self, Check.self, HelpCommand.self],
+        subcommands: [Run.self, Check.self, Lsp.self, HelpCommand.self],
         helpNames: [.short, .long])
 
     @OptionGroup var global: GlobalOptions
@@ -68,6 +69,15 @@ struct Check: ParsableCommand {
     func run() throws {
         let ok = FrontEnd(options: global).check(files)
         throw ExitCode(ok ? 0 : 1)
+    }
+}
+
+/// `ptune lsp`: the language server for .ptscript files, on stdin/stdout (Docs/editors.md).
+struct Lsp: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the Language Server Protocol for .ptscript files on stdio.")
+
+    func run() throws {
+        throw ExitCode(LanguageServerMain.run(input: .standardInput, output: .standardOutput))
     }
 }
 

@@ -1,1 +1,0 @@
-// LanguageServer module; see Docs/architecture.md.
