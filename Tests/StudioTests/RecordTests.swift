@@ -78,6 +78,8 @@ struct RecordTests {
         #expect(listed?.count == 7)
         #expect(listed?.last?["ok"] as? Bool == false)
         #expect(studio.run("history save \"out/all.ptscript\"").outcome.ok)
+        let saved = try String(contentsOfFile: dir + "/out/all.ptscript", encoding: .utf8)
+        #expect(!Checker.check(saved).hasErrors, "a saved history checks clean")
 
         let replay = StudioHarness(directory: dir)
         let ran = replay.run("run \"out/all.ptscript\"")

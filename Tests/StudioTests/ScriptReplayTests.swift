@@ -92,13 +92,14 @@ struct ScriptReplayTests {
 
 /// Runs the built `ptune` in a chosen working directory.
 enum ScriptCLI {
-    static func run(_ arguments: [String], stdin: String = "", directory: String) throws -> CLI.Result {
+    /// `home` is PTUNE_HOME (models and history); a fresh temporary one by default.
+    static func run(_ arguments: [String], stdin: String = "", directory: String, home: String? = nil) throws -> CLI.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary!)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var environment = ProcessInfo.processInfo.environment
-        environment["PTUNE_HOME"] = NSTemporaryDirectory() + "ptune-cli-home"
+        environment["PTUNE_HOME"] = home ?? NSTemporaryDirectory() + "ptune-cli-home"
         process.environment = environment
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input

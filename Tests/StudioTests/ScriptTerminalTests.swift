@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import PTuneTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -77,6 +78,35 @@ struct ScriptTerminalTests {
         #expect(result.status == 0)
         #expect(result.stdout.contains("Only part") && result.stdout.contains("Set it.") && result.stdout.contains("seed = 8"))
         #expect(!result.stderr.contains("[Enter]"), "no prompt when nothing can answer it")
+    }
+
+    /// Debug builds run the 135M model ~10× slower; this test runs with `swift test -c release`.
+    static let lessonEnabled: Bool = {
+        #if DEBUG
+        return false
+        #else
+        return Fixtures.defaultModelPath != nil
+        #endif
+    }()
+
+    @Test("the prompt-engineering lesson runs to the end over a pipe, and the tuned prompt beats the hand-written one",
+          .enabled(if: lessonEnabled))
+    func lessonRuns() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Docs/examples").standardized.path
+        let modelHome = URL(fileURLWithPath: try #require(Fixtures.defaultModelPath))
+            .deletingLastPathComponent().deletingLastPathComponent().path
+        let result = try ScriptCLI.run(["run", "--step", "lesson-prompt-engineering-vs-tuning.ptscript"],
+                                       directory: examples, home: modelHome)
+        #expect(result.status == 0, "every command of the lesson succeeds: \(result.stderr)")
+        for heading in ["Part 1 — a hand-written prompt", "Part 2 — a tuned prompt", "Part 3 — what the comparison shows"] {
+            #expect(result.stdout.contains(heading), "heading \(heading)")
+        }
+        let losses = result.stdout.split(separator: "\n").filter { $0.hasPrefix("held-out") }.compactMap { line in
+            line.firstMatch(of: /loss ([0-9.]+)/).flatMap { Double($0.1) }
+        }
+        #expect(losses.count == 2, "two evals: \(result.stdout)")
+        #expect(losses.count == 2 && losses[1] < losses[0], "the tuned prompt's held-out loss is lower: \(losses)")
     }
 }
 
