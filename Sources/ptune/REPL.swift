@@ -9,11 +9,17 @@ struct REPL {
     let interpreter: Interpreter
     let console: Console
     let color: Bool
+    /// A word that leaves this REPL and returns to what opened it (`continue` in a step-through).
+    var leaveWord: String? = nil
+
+    /// How a REPL session ended.
+    enum Ending { case quit, endOfInput, left }
 
     static let prompt = "ptune> "
     static let continuation = "   ... "
 
-    func run() {
+    @discardableResult
+    func run() -> Ending {
         Interrupts.install()
         let editor = LineEditorFactory.make(historyPath: Studio.ModelCache.historyPath,
                                             completion: { line, cursor in REPL.complete(line, cursor) })
@@ -22,6 +28,7 @@ struct REPL {
             console.note("ptune — prompt tuning studio. 'help' lists commands, 'quit' or ^D leaves.")
         }
         var buffer = ""
+        var ending = Ending.endOfInput
         loop: while true {
             let prompt = buffer.isEmpty ? paint(Self.prompt) : paint(Self.continuation)
             switch editor.readLine(prompt: prompt) {
@@ -36,16 +43,18 @@ struct REPL {
                 let line = Self.stripPastedPrompt(raw)
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if buffer.trimmingCharacters(in: .whitespaces).isEmpty { buffer = ""; continue }
+                if let leaveWord, buffer.trimmingCharacters(in: .whitespaces) == leaveWord { ending = .left; break loop }
                 let outcome = interpreter.run(buffer, name: "<repl>", allowIncomplete: true)
                 if outcome.incomplete { continue }
                 editor.addHistory(buffer)
                 editor.saveHistory()
                 buffer = ""
                 Interrupts.clear()
-                if outcome.quit { break loop }
+                if outcome.quit { ending = .quit; break loop }
             }
         }
         editor.saveHistory()
+        return ending
     }
 
     /// A line copied from a transcript starts with the prompt; drop it.

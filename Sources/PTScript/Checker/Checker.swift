@@ -60,8 +60,10 @@ private struct ScriptState {
         if spec.name == "quit", quitRange == nil { quitRange = statement.range }
         // A `load` of a model establishes one even when its arguments are wrong, so one typo
         // does not also flag every later command.
+        // A `run "file"` may load one too; what it does is checked when it runs.
         defer {
             if spec.name == "load", statement.arguments.first?.value != .word("prompt") { modelLoaded = true }
+            if spec.name == "run" { modelLoaded = true }
         }
         guard !statement.isMalformed else { return (nil, diagnostics) }
 

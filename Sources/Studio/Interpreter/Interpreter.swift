@@ -84,11 +84,13 @@ public final class Interpreter {
             if !result.human.isEmpty { console.line(result.human) }
             console.json(.object([("command", .string(name)), ("ok", true)] + result.fields))
             if result.quits { outcome.quit = true }
+            noteExecuted(statement, in: source, failure: nil)
             return true
         } catch {
             let failure = CommandFailure(error)
             let diagnostic = Diagnostic(.commandFailed(failure.message), at: statement.range)
             fail(name, diagnostic, in: source)
+            noteExecuted(statement, in: source, failure: failure.message)
             return false
         }
     }

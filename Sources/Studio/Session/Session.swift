@@ -19,6 +19,8 @@ public final class Session {
     public var tuning = TuningState()
     /// Directory that relative paths in commands resolve against (the script's folder, or the cwd).
     public var baseDirectory: String
+    /// Executed commands, the recording in progress and the scripts running (Session/SessionHistory).
+    public internal(set) var scripting = ScriptingState()
 
     /// A fresh session with no model.
     public init(baseDirectory: String = FileManager.default.currentDirectoryPath) {
