@@ -103,7 +103,7 @@ struct TrajectoryRun {
         let elapsed = clock.now - start
         #expect(summary.applied == goldens.steps && summary.skipped == 0, "\(summary)")
         let batch = try Batching.batch(examples, virtualTokens: initial.rows, padID: tokenizer.eosID)
-        let finalLoss = model.inner.loss(prompt: trainer.prompt, batch: batch).loss
+        let finalLoss = try model.inner.loss(prompt: trainer.prompt, batch: batch).loss
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         return TrajectoryRun(initial: initial, examples: examples, losses: trainer.state.lossHistory.map(\.loss),
                              gradients: model.results.map(\.gradient), exampleNLLs: model.results.map(\.exampleNLLs),
