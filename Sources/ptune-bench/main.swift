@@ -21,6 +21,8 @@ let arguments = CommandLine.arguments
 let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 + 1]) } ?? 2
 let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 3
 let path = arguments.firstIndex(of: "--model").map { arguments[$0 + 1] } ?? ModelCache.defaultModelPath
+// --kernels quantized (default: block kernels on the GGUF bytes for single rows) | float32
+let kernels = arguments.firstIndex(of: "--kernels").map { arguments[$0 + 1] } ?? "quantized"
 ThreadCount.set(threads)
 
 do {
@@ -30,17 +32,19 @@ do {
         loadTimes.append(try seconds { model = try LoadedModel(path: path) })
     }
     guard let weights = model?.weights else { throw CommandFailure("no model") }
-    _ = try DecodeBenchmark.run(weights: weights, promptTokens: 16, decodeTokens: 4)  // warm-up
+    let quantized = kernels == "float32" ? nil : try QuantizedWeights(file: GGUFFile(path: path))
+    _ = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: 16, decodeTokens: 4)  // warm-up
     var prefill: [Double] = []
     var decode: [Double] = []
     for run in 0..<runs {
-        let result = try DecodeBenchmark.run(weights: weights, promptTokens: 64, decodeTokens: 64, seed: UInt64(run))
+        let result = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: 64, decodeTokens: 64,
+                                              seed: UInt64(run))
         prefill.append(result.prefillTokensPerSecond)
         decode.append(result.decodeTokensPerSecond)
     }
     let fields: [(String, JSONValue)] = [
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
-        ("threads", .int(threads)), ("runs", .int(runs)),
+        ("threads", .int(threads)), ("runs", .int(runs)), ("kernels", .string(quantized == nil ? "float32" : "quantized")),
         ("load_s", .number((median(loadTimes) * 1000).rounded() / 1000)),
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),
