@@ -47,7 +47,7 @@ public final class Session {
     func generator() throws -> Generator {
         let model = try requireModel()
         if let generatorStorage { return generatorStorage }
-        let made = Generator(weights: model.weights)
+        let made = Generator(weights: model.weights, quantized: model.quantized)
         generatorStorage = made
         return made
     }
