@@ -114,6 +114,8 @@ public struct CommandSpec: Sendable, Equatable {
     public let example: String
     /// Names of the settings the command reads.
     public let settingsRead: [String]
+    /// Other words for the command (`?` for `help`); the checker, completion and the LSP accept them.
+    public var aliases: [String] = []
 
     /// Commands are identified by name.
     public static func == (a: CommandSpec, b: CommandSpec) -> Bool { a.name == b.name }

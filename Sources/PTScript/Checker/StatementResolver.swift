@@ -116,7 +116,7 @@ struct StatementResolver {
     }
 
     private mutating func checkHelpTopic(_ topic: String, _ range: SourceRange) {
-        let topics = Commands.allNames + ["settings"] + Settings.allNames
+        let topics = Commands.allWords.map(\.word) + ["settings"] + Settings.allNames
         if topics.contains(topic) {
             arguments.values["topic"] = .word(topic)
             return

@@ -76,7 +76,7 @@ public struct Parser {
             arguments.append(argument)
         }
         let end = arguments.last?.range.end ?? nameToken.range.end
-        let trailing = current.leadingComments.first { $0.range.start.line == source.location(at: end.utf8Offset).line }
+        let trailing = current.leadingComments.first { $0.range.start.line == end.line }
         return Statement(name: nameToken.lexeme, nameRange: nameToken.range, arguments: arguments,
                          range: SourceRange(start: nameToken.range.start, end: end),
                          leadingComments: leadingComments, trailingComment: trailing, isMalformed: malformed)
