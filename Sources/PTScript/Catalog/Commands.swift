@@ -327,10 +327,9 @@ public enum Commands {
     public static func named(_ name: String) -> CommandSpec? { byName[name] }
 
     /// Every command name (aliases excluded: they are too short to be a convincing suggestion).
-    public static var allNames: [String] { all.map(\.name) }
+    public static let allNames: [String] = all.map(\.name)
 
     /// Every word that starts a command: names, then aliases.
-    public static var allWords: [(word: String, spec: CommandSpec)] {
+    public static let allWords: [(word: String, spec: CommandSpec)] =
         all.map { ($0.name, $0) } + all.flatMap { spec in spec.aliases.map { ($0, spec) } }
-    }
 }

@@ -26,6 +26,7 @@ public struct Lexer {
     public static func tokenize(_ source: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(source)
         var tokens: [Token] = []
+        tokens.reserveCapacity(source.utf8.count / 4 + 1)  // about one token per 4–6 bytes of script
         while true {
             let token = lexer.next()
             tokens.append(token)
@@ -124,7 +125,7 @@ public struct Lexer {
         guard valid, let value = Double(text), value.isFinite, !(integral && Int(text) == nil) else {
             return invalid(from: start, .invalidNumber(text))
         }
-        return make(.number, from: start, numberValue: value, isInteger: integral)
+        return make(.number, from: start, lexeme: text, numberValue: value, isInteger: integral)
     }
 
     @discardableResult
@@ -143,17 +144,21 @@ public struct Lexer {
         index += 1
         var scalars = String.UnicodeScalarView()
         var literalStart = index
+        var escaped = false
         func flush(_ lexer: Lexer, _ upTo: Int) {
             scalars.append(contentsOf: lexer.source.text(literalStart, upTo).unicodeScalars)
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(self, index)
+                // Most strings have no escape: their value is the text between the quotes.
+                let value = escaped ? nil : source.text(start + 1, index)
+                if escaped { flush(self, index) }
                 index += 1
-                return make(.string, from: start, stringValue: String(scalars))
+                return make(.string, from: start, stringValue: value ?? String(scalars))
             }
             guard byte == UInt8(ascii: "\\") else { index += 1; continue }
+            escaped = true
             flush(self, index)
             let escapeStart = index
             index += 1
@@ -211,12 +216,21 @@ public struct Lexer {
         index + ahead < bytes.count ? bytes[index + ahead] : nil
     }
 
-    private mutating func make(_ kind: TokenKind, from start: Int, stringValue: String? = nil,
+    private mutating func make(_ kind: TokenKind, from start: Int, lexeme: String? = nil, stringValue: String? = nil,
                                numberValue: Double? = nil, isInteger: Bool = false,
                                isUnterminated: Bool = false) -> Token {
         let comments = pendingComments
-        pendingComments = []
-        return Token(kind: kind, lexeme: source.text(start, index), range: range(start, index),
+        if !pendingComments.isEmpty { pendingComments = [] }
+        // Separators and connectors always read the same: no need to decode their bytes.
+        let text: String
+        switch kind {
+        case .newline: text = "\n"
+        case .semicolon: text = ";"
+        case .arrow: text = "->"
+        case .eof: text = ""
+        default: text = lexeme ?? source.text(start, index)
+        }
+        return Token(kind: kind, lexeme: text, range: range(start, index),
                      leadingComments: comments, stringValue: stringValue, numberValue: numberValue,
                      isInteger: isInteger, isUnterminated: isUnterminated)
     }
