@@ -26,11 +26,11 @@ struct FormProgress {
         while argument < arguments.count {
             guard index < parameters.count else { self.init(fits: false, bound: bound, next: index); return }
             if case .optional(let group) = parameters[index] {
-                guard let first = group.first, FormProgress.accepts(first, arguments[argument]) else { index += 1; continue }
+                guard let first = group.first, first.accepts(arguments[argument]) else { index += 1; continue }
                 for member in group {
                     // The statement may stop inside the group: the group is then the next parameter.
                     guard argument < arguments.count else { self.init(fits: true, bound: bound, next: index); return }
-                    guard FormProgress.accepts(member, arguments[argument]) else {
+                    guard member.accepts(arguments[argument]) else {
                         self.init(fits: false, bound: bound, next: index); return
                     }
                     bound.append((index, member))
@@ -39,7 +39,7 @@ struct FormProgress {
                 index += 1
                 continue
             }
-            guard FormProgress.accepts(parameters[index], arguments[argument]) else {
+            guard parameters[index].accepts(arguments[argument]) else {
                 self.init(fits: false, bound: bound, next: index); return
             }
             bound.append((index, parameters[index]))
@@ -53,24 +53,6 @@ struct FormProgress {
         self.fits = fits
         self.bound = bound.map { (index: $0.0, parameter: $0.1) }
         self.next = next
-    }
-
-    /// True when an argument has the shape a parameter takes. The same table as PTScript's
-    /// `FormMatcher.accepts`, which is internal to that module.
-    static func accepts(_ parameter: ParameterSpec, _ argument: Argument) -> Bool {
-        switch (parameter, argument.value) {
-        case (.keyword("->"), .arrow), (.keyword("to"), .to): true
-        case (.keyword(let word), .word(let given)): word == given
-        case (.string, .string): true
-        case (.integer, .number(_, _, let isInteger)): isInteger
-        case (.number, .number): true
-        case (.choice(_, let options), .word(let given)): options.contains(given)
-        case (.settingKey, .word): true
-        case (.settingValue, .string), (.settingValue, .number), (.settingValue, .word): true
-        case (.helpTopic, .word): true
-        case (.optional(let group), _): group.first.map { accepts($0, argument) } ?? false
-        default: false
-        }
     }
 
     /// The parameter argument `position` fills: in the first form all arguments fit, else in the

@@ -29,19 +29,19 @@ enum FormMatcher {
         }
         for parameter in parameters {
             if case .optional(let group) = parameter {
-                guard let first = group.first, index < arguments.count, accepts(first, arguments[index]) else {
+                guard let first = group.first, index < arguments.count, first.accepts(arguments[index]) else {
                     if let first = group.first { skippedOptionals.append(first) }
                     continue
                 }
                 for member in group {
-                    guard index < arguments.count, accepts(member, arguments[index]) else { return fail([member]) }
+                    guard index < arguments.count, member.accepts(arguments[index]) else { return fail([member]) }
                     bindings.append(Binding(parameter: member, argument: arguments[index]))
                     index += 1
                 }
                 skippedOptionals = []
                 continue
             }
-            guard index < arguments.count, accepts(parameter, arguments[index]) else {
+            guard index < arguments.count, parameter.accepts(arguments[index]) else {
                 return fail(skippedOptionals + [parameter])
             }
             bindings.append(Binding(parameter: parameter, argument: arguments[index]))
@@ -50,10 +50,13 @@ enum FormMatcher {
         }
         return index < arguments.count ? fail(skippedOptionals) : .success(bindings)
     }
+}
 
-    /// True when an argument has the shape a parameter takes (values are checked later).
-    static func accepts(_ parameter: ParameterSpec, _ argument: Argument) -> Bool {
-        switch (parameter, argument.value) {
+extension ParameterSpec {
+    /// True when an argument has the shape this parameter takes (values are checked later).
+    /// The one table the checker and the language server's signature help both use.
+    public func accepts(_ argument: Argument) -> Bool {
+        switch (self, argument.value) {
         case (.keyword("->"), .arrow), (.keyword("to"), .to): true
         case (.keyword(let word), .word(let given)): word == given
         case (.string, .string): true
@@ -63,7 +66,7 @@ enum FormMatcher {
         case (.settingKey, .word): true
         case (.settingValue, .string), (.settingValue, .number), (.settingValue, .word): true
         case (.helpTopic, .word): true
-        case (.optional(let group), _): group.first.map { accepts($0, argument) } ?? false
+        case (.optional(let group), _): group.first.map { $0.accepts(argument) } ?? false
         default: false
         }
     }

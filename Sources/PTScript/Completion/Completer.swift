@@ -98,7 +98,7 @@ public enum Completer {
             return nextParameters(ArraySlice(group) + rest, arguments) + nextParameters(rest, arguments)
         }
         guard let argument = arguments.first else { return [parameter] }
-        guard FormMatcher.accepts(parameter, argument) else { return [] }
+        guard parameter.accepts(argument) else { return [] }
         return nextParameters(rest, arguments.dropFirst())
     }
 
