@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "PTScriptTests", dependencies: ["PTScript"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "PTScript"]),
-        .testTarget(name: "StudioTests", dependencies: ["Studio", "PTScript", "PTuneTestSupport"]),
+        .testTarget(name: "StudioTests", dependencies: ["Studio", "PTScript", "PTuneTestSupport", "CEditLine"]),
     ],
     swiftLanguageModes: [.v6]
 )

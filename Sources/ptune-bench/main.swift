@@ -22,6 +22,8 @@ let threads = arguments.firstIndex(of: "--threads").flatMap { Int(arguments[$0 +
 let runs = arguments.firstIndex(of: "--runs").flatMap { Int(arguments[$0 + 1]) } ?? 3
 let path = arguments.firstIndex(of: "--model").map { arguments[$0 + 1] } ?? ModelCache.defaultModelPath
 let pairsPath = arguments.firstIndex(of: "--pairs").map { arguments[$0 + 1] } ?? "Docs/examples/sentiment.jsonl"
+// --kernels quantized (default: block kernels on the GGUF bytes for single rows) | float32
+let kernels = arguments.firstIndex(of: "--kernels").map { arguments[$0 + 1] } ?? "quantized"
 ThreadCount.set(threads)
 
 do {
@@ -31,18 +33,20 @@ do {
         loadTimes.append(try seconds { model = try LoadedModel(path: path) })
     }
     guard let weights = model?.weights else { throw CommandFailure("no model") }
-    _ = try DecodeBenchmark.run(weights: weights, promptTokens: 16, decodeTokens: 4)  // warm-up
+    let quantized = kernels == "float32" ? nil : model?.quantized
+    _ = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: 16, decodeTokens: 4)  // warm-up
     var prefill: [Double] = []
     var decode: [Double] = []
     for run in 0..<runs {
-        let result = try DecodeBenchmark.run(weights: weights, promptTokens: 64, decodeTokens: 64, seed: UInt64(run))
+        let result = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: 64, decodeTokens: 64,
+                                              seed: UInt64(run))
         prefill.append(result.prefillTokensPerSecond)
         decode.append(result.decodeTokensPerSecond)
     }
     let training = try TrainingBenchmark().run(model: model!, pairsFile: URL(fileURLWithPath: pairsPath))
     let fields: [(String, JSONValue)] = [
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
-        ("threads", .int(threads)), ("runs", .int(runs)),
+        ("threads", .int(threads)), ("runs", .int(runs)), ("kernels", .string(quantized == nil ? "float32" : "quantized")),
         ("load_s", .number((median(loadTimes) * 1000).rounded() / 1000)),
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),

@@ -24,20 +24,6 @@ struct FrontEnd {
         return interpreter.run(text, name: name)
     }
 
-    /// `ptune run FILE`: relative paths inside the script resolve against its folder.
-    func runFile(_ path: String) throws -> Interpreter.Outcome {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "is not readable UTF-8 text" : "does not exist"
-            FileHandle.standardError.write(Data("ptune: script '\(path)' \(reason)\n".utf8))
-            throw ExitCodeError.failure
-        }
-        Interrupts.install(terminateOutsideWork: true)
-        interpreter.session.baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let outcome = interpreter.run(text, name: path)
-        if outcome.rejected { console.note("ptune: \(path) has errors; nothing was run") }
-        return outcome
-    }
-
     /// `ptune check FILE…`: every diagnostic of every file; true when none is an error.
     func check(_ paths: [String]) -> Bool {
         var ok = true

@@ -44,15 +44,28 @@ struct GlobalOptions: ParsableArguments {
 
 /// `ptune run FILE`: replays a script.
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Replay a .ptscript file.")
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a .ptscript file.",
+        discussion: "A recorded script's replay-check lines are compared with the model, data and thread count found here; differences are warned about before anything runs.")
 
     @OptionGroup var global: GlobalOptions
 
     @ArgumentParser.Argument(help: "The script to run.")
     var file: String
 
+    @Option(help: ArgumentHelp("Stop after this line and open the REPL with the session as it stands ('continue' runs the rest).",
+                               valueName: "line"))
+    var until: Int?
+
+    @Flag(help: "Open the REPL when the script ends.")
+    var repl = false
+
+    @Flag(help: "Step through: show each command with its comments, wait for Enter (s skip, r REPL, q quit).")
+    var step = false
+
     func run() throws {
-        let outcome = try FrontEnd(options: global).runFile(file)
+        let options = ReplayOptions(until: until, repl: repl, step: step)
+        let outcome = try FrontEnd(options: global).replay(file, options: options)
         throw ExitCode(outcome.ok ? 0 : 1)
     }
 }

@@ -115,4 +115,25 @@ struct ShortSuggestionTests {
         let diagnostic = Checker.check("pairs clr").diagnostics[0]
         #expect(diagnostic.fixIts.map(\.replacement) == ["clear"])
     }
+
+    // MARK: - init text against num_virtual_tokens
+
+    @Test("init text longer than an explicit num_virtual_tokens warns only when a counter is given")
+    func initTextCut() {
+        let script = "set num_virtual_tokens 3\ninit \"a b c d\""
+        let counting = CheckContext(modelLoaded: true, tokenCount: { $0.split(separator: " ").count })
+        let warned = Checker.check(script, context: counting)
+        #expect(warned.diagnostics.map(\.id) == [DiagnosticKind.initTextCut.id])
+        #expect(warned.diagnostics.first?.severity == .warning)
+        #expect(warned.diagnostics.first?.range.start.description == "2:6")
+        #expect(warned.commands.count == 2, "a warning does not stop the script")
+        // No tokenizer (no model loaded in the REPL, or `ptune check`): nothing to say.
+        #expect(Checker.check(script, context: CheckContext(modelLoaded: true)).diagnostics.isEmpty)
+        // A counter that cannot count (nil) is the same as none.
+        #expect(Checker.check(script, context: CheckContext(modelLoaded: true, tokenCount: { _ in nil })).diagnostics.isEmpty)
+        // Without an explicit num_virtual_tokens, init makes one row per token: nothing is cut.
+        #expect(Checker.check("init \"a b c d\"", context: counting).diagnostics.isEmpty)
+        // Exactly as long as the count: nothing is cut.
+        #expect(Checker.check("set num_virtual_tokens 4\ninit \"a b c d\"", context: counting).diagnostics.isEmpty)
+    }
 }

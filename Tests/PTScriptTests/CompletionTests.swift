@@ -30,7 +30,7 @@ struct CompletionTests {
         #expect(complete("tr|").replaced == "tr")
         #expect(complete("s|").texts == ["snapshot", "snapshots", "set", "show", "save"])  // catalog order
         #expect(complete("load; sn|").texts == ["snapshot", "snapshots"])
-        #expect(complete("|").texts.count == Commands.all.count)
+        #expect(complete("|").texts.count == Commands.allWords.count)  // names, then `?`
         #expect(complete("|").result.candidates.first?.detail == Commands.all.first?.summary)
     }
 

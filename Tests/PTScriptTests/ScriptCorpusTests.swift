@@ -7,7 +7,7 @@ import Testing
 //   # error: 3:1: unknown command 'trian'
 //   # warning: 20:19: learning_rate 0.9 is outside the recommended range …
 // and optionally the check context:
-//   # context: model-loaded | snapshots a b | files path1 path2
+//   # context: model-loaded | snapshots a b | files path1 path2 | tokens-are-words | virtual-tokens 8
 // One parameterized test parses and checks each file and compares the full list.
 
 enum Corpus {
@@ -59,6 +59,9 @@ enum Corpus {
             case "model-loaded": context.modelLoaded = true
             case "snapshots": context.knownSnapshots += words.dropFirst()
             case "files": files = Set(words.dropFirst())
+            // A fake tokenizer for the init-text check: one token per space-separated word.
+            case "tokens-are-words": context.tokenCount = { text in text.split(separator: " ").count }
+            case "virtual-tokens": context.virtualTokens = words.dropFirst().first.flatMap { Int($0) }
             default: break
             }
         }

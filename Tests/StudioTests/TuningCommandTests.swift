@@ -105,3 +105,22 @@ struct TuningCommandTests {
         #expect(eval["count"] as? Int == 1)
     }
 }
+
+/// Inputs longer than the model's context are refused with a message, never read out of bounds.
+@Suite("Context limits")
+struct ContextLimitTests {
+    @Test("train, eval and ask refuse a pair longer than the context and keep the session")
+    func tooLong() throws {
+        let long = String(repeating: "ab ", count: 200)
+        let h = StudioHarness()
+        h.run("load \"\(StudioHarness.tinyModelPath)\"\nset max_input_tokens 4096\ninit random 2\npairs add \"\(long)\" -> \"c\"")
+        let before = h.session.tuning.prompt
+        for command in ["train 1", "eval", "ask \"\(long)\""] {
+            let (objects, _) = h.run(command)
+            let message = (objects.last?["error"] as? [String: Any])?["message"] as? String ?? ""
+            #expect(message.contains("context"), "\(command): \(message)")
+        }
+        #expect(h.session.tuning.prompt == before)
+        #expect(h.session.tuning.step == 0)
+    }
+}

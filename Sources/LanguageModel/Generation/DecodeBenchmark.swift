@@ -16,16 +16,17 @@ public enum DecodeBenchmark {
         public var decodeTokensPerSecond: Double
     }
 
-    /// Prefills `promptTokens` tokens and decodes `decodeTokens` greedy tokens on `weights`, with
-    /// BLAS on the current `ThreadCount`. The prompt ids come from `SeededRNG(seed:)`, skipping the
-    /// first `reservedIDs` ids (control tokens in most vocabularies).
-    public static func run(weights: LlamaWeights, promptTokens: Int = 64, decodeTokens: Int = 64,
-                           seed: UInt64 = 0, reservedIDs: Int = 17) throws(GenerationError) -> Result {
+    /// Prefills `promptTokens` tokens and decodes `decodeTokens` greedy tokens on `weights` (and the
+    /// block kernels on `quantized`, when given), on the current `ThreadCount`. The prompt ids come
+    /// from `SeededRNG(seed:)`, skipping the first `reservedIDs` ids (control tokens in most vocabularies).
+    public static func run(weights: LlamaWeights, quantized: QuantizedWeights? = nil, promptTokens: Int = 64,
+                           decodeTokens: Int = 64, seed: UInt64 = 0,
+                           reservedIDs: Int = 17) throws(GenerationError) -> Result {
         var rng = SeededRNG(seed: seed)
         let vocab = weights.config.vocab
         let skip = reservedIDs < vocab ? reservedIDs : 0
         let prompt = (0..<promptTokens).map { _ in Int32(skip + rng.nextInt(below: vocab - skip)) }
-        let session = InferenceSession(weights: weights, initialCapacity: promptTokens + decodeTokens + 1)
+        let session = InferenceSession(weights: weights, quantized: quantized, initialCapacity: promptTokens + decodeTokens + 1)
         let clock = ContinuousClock()
 
         let prefillStart = clock.now

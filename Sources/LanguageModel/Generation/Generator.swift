@@ -13,9 +13,10 @@ public final class Generator {
     /// The session that runs the model; reset at the start of every `generate`.
     public let session: InferenceSession
 
-    /// Creates a generator over a fresh session for `weights`.
-    public convenience init(weights: LlamaWeights) {
-        self.init(session: InferenceSession(weights: weights))
+    /// Creates a generator over a fresh session for `weights`; with `quantized` (views of the same
+    /// model's GGUF file) each decoded token runs on the block kernels.
+    public convenience init(weights: LlamaWeights, quantized: QuantizedWeights? = nil) {
+        self.init(session: InferenceSession(weights: weights, quantized: quantized))
     }
 
     /// Creates a generator over an existing session (its storage is reused).

@@ -6,13 +6,29 @@ import Numerics
 /// A single-sequence Llama forward with a KV cache: `prefill` a prompt (embedding rows or ids), then
 /// `step` one token at a time; positions continue from where the cache ends.
 ///
-/// All scratch is allocated up front (and grown only with the cache), so a `step` allocates nothing.
-/// Matrix products go through `BLAS` (sgemm over a chunk's rows, sgemv for a single row). The
-/// returned logits view the session's own buffer: valid until the next `prefill`/`step`.
-/// Not thread-safe: one session serves one sequence on one thread.
+/// All scratch is allocated up front (and grown only with the cache). Matrix products over a
+/// chunk of several rows go through `BLAS.sgemm` on the Float32 weights. A single row (every
+/// `step`, and a prefill's LM head) runs on `productPath`: `.quantized` reads the GGUF blocks in
+/// place with the `QuantizedMatVec` kernels (when the session was given `QuantizedWeights`; a
+/// matrix without a kernel format falls back to sgemv), `.float32` uses sgemv on `weights` — the
+/// plain version the quantized one is tested against. The returned logits view the session's own
+/// buffer: valid until the next `prefill`/`step`. Not thread-safe: one session serves one
+/// sequence (the kernels fan out over `ThreadCount.current` threads inside a call).
 public final class InferenceSession {
+    /// How single-row matrix products are computed.
+    public enum ProductPath: Sendable, Equatable {
+        /// sgemv on the Float32 weights.
+        case float32
+        /// Block kernels on the GGUF bytes (needs `QuantizedWeights`).
+        case quantized
+    }
+
     /// The frozen weights the session runs.
     public let weights: LlamaWeights
+    /// Views of the GGUF matrices for the block kernels, if given.
+    public let quantized: QuantizedWeights?
+    /// The path single-row products take; `.quantized` only has effect when `quantized` is set.
+    public var productPath: ProductPath
     /// The model's shape.
     public var config: LlamaConfig { weights.config }
     /// Keys and values of every position seen so far.
@@ -23,10 +39,20 @@ public final class InferenceSession {
     private let scratch: InferenceScratch
     // cos, sin: (capacity, HS/2); rebuilt when the cache grows.
     private var ropeTable: RoPE.Table
+    // One row laid out for the block kernels: widths up to max(C, QD, F).
+    private let kernelInput: MatVecInput
 
     /// Creates a session with an empty cache sized for `initialCapacity` positions (grown on demand).
-    public init(weights: LlamaWeights, initialCapacity: Int = 256, chunkRows: Int = 128) {
+    /// With `quantized` (views of the same model's file), single-row products use the block kernels.
+    public init(weights: LlamaWeights, quantized: QuantizedWeights? = nil, initialCapacity: Int = 256,
+                chunkRows: Int = 128) {
+        precondition(quantized == nil || quantized!.config == weights.config,
+                     "quantized weights of another model shape")
         self.weights = weights
+        self.quantized = quantized
+        self.productPath = quantized == nil ? .float32 : .quantized
+        let cfg = weights.config
+        self.kernelInput = MatVecInput(capacity: max(cfg.width, cfg.heads * cfg.headSize, cfg.ffnWidth))
         self.cache = KVCache(config: weights.config, initialCapacity: initialCapacity)
         self.chunkRows = max(1, chunkRows)
         self.scratch = InferenceScratch(config: weights.config, rows: self.chunkRows,
@@ -140,8 +166,10 @@ public final class InferenceSession {
         let queryRope = RoPE.Shape(batch: 1, length: t, heads: nh, headSize: hs, firstPosition: p0)
         let keyRope = RoPE.Shape(batch: 1, length: t, heads: kvh, headSize: hs, firstPosition: p0)
 
+        let blocks = t == 1 && productPath == .quantized ? quantized?.layers : nil
         for layer in 0..<cfg.layers {
             let w = weights.layers[layer]
+            let qw = blocks?[layer]
             let keys = cache.keys(layer: layer), values = cache.values(layer: layer)
             // keys, values: (capacity, KVD); this chunk's rows start at p0.
             let newKeys = keys + p0 * kvd, newValues = values + p0 * kvd
@@ -150,24 +178,41 @@ public final class InferenceSession {
             w.attnNorm.withUnsafeBufferPointer { weight in
                 RMSNorm.forward(out: s.xn, rstd: s.rstd, input: s.x, weight: weight.baseAddress!, shape: norm)
             }
-            Self.linear(out: s.q, input: s.xn, weight: w.wq, rows: t, outWidth: qd, inWidth: c, accumulate: false)
-            Self.linear(out: newKeys, input: s.xn, weight: w.wk, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
-            Self.linear(out: newValues, input: s.xn, weight: w.wv, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
+            if let qw {
+                rowProducts([(qw.wq, w.wq, s.q, false), (qw.wk, w.wk, newKeys, false), (qw.wv, w.wv, newValues, false)],
+                            input: s.xn, inWidth: c)
+            } else {
+                Self.linear(out: s.q, input: s.xn, weight: w.wq, rows: t, outWidth: qd, inWidth: c, accumulate: false)
+                Self.linear(out: newKeys, input: s.xn, weight: w.wk, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
+                Self.linear(out: newValues, input: s.xn, weight: w.wv, rows: t, outWidth: kvd, inWidth: c, accumulate: false)
+            }
             RoPE.forward(out: s.q, input: s.q, shape: queryRope, table: ropeTable)
             RoPE.forward(out: newKeys, input: newKeys, shape: keyRope, table: ropeTable)
 
             attend(keys: keys, values: values, rows: t, start: p0)
             // x += attnOut · Woᵀ (the residual add is BLAS's beta = 1).
-            Self.linear(out: s.x, input: s.attnOut, weight: w.wo, rows: t, outWidth: c, inWidth: qd, accumulate: true)
+            if let qw {
+                rowProducts([(qw.wo, w.wo, s.x, true)], input: s.attnOut, inWidth: qd)
+            } else {
+                Self.linear(out: s.x, input: s.attnOut, weight: w.wo, rows: t, outWidth: c, inWidth: qd, accumulate: true)
+            }
 
             // MLP: xn = rmsnorm(x)·ffn_norm; x += (silu(xn·Wgateᵀ) ⊙ xn·Wupᵀ) · Wdownᵀ.
             w.ffnNorm.withUnsafeBufferPointer { weight in
                 RMSNorm.forward(out: s.xn, rstd: s.rstd, input: s.x, weight: weight.baseAddress!, shape: norm)
             }
-            Self.linear(out: s.gate, input: s.xn, weight: w.wGate, rows: t, outWidth: f, inWidth: c, accumulate: false)
-            Self.linear(out: s.up, input: s.xn, weight: w.wUp, rows: t, outWidth: f, inWidth: c, accumulate: false)
+            if let qw {
+                rowProducts([(qw.wGate, w.wGate, s.gate, false), (qw.wUp, w.wUp, s.up, false)], input: s.xn, inWidth: c)
+            } else {
+                Self.linear(out: s.gate, input: s.xn, weight: w.wGate, rows: t, outWidth: f, inWidth: c, accumulate: false)
+                Self.linear(out: s.up, input: s.xn, weight: w.wUp, rows: t, outWidth: f, inWidth: c, accumulate: false)
+            }
             SwiGLU.forward(out: s.gate, gate: s.gate, up: s.up, count: t * f)  // in place, element-wise
-            Self.linear(out: s.x, input: s.gate, weight: w.wDown, rows: t, outWidth: c, inWidth: f, accumulate: true)
+            if let qw {
+                rowProducts([(qw.wDown, w.wDown, s.x, true)], input: s.gate, inWidth: f)
+            } else {
+                Self.linear(out: s.x, input: s.gate, weight: w.wDown, rows: t, outWidth: c, inWidth: f, accumulate: true)
+            }
         }
         cache.count = p
 
@@ -177,6 +222,11 @@ public final class InferenceSession {
         weights.outputNorm.withUnsafeBufferPointer { weight in
             RMSNorm.forward(out: s.xn, rstd: s.rstd, input: last, weight: weight.baseAddress!,
                             shape: RMSNorm.Shape(rows: 1, width: c, eps: cfg.rmsEps))
+        }
+        if productPath == .quantized, let head = quantized?.output {
+            kernelInput.prepare(s.xn, count: c)
+            QuantizedMatVec.multiply([MatVecJob(matrix: head, output: s.logits)], input: kernelInput)
+            return
         }
         weights.output.withUnsafeBufferPointer { head in
             BLAS.sgemv(trans: false, m: cfg.vocab, n: c, alpha: 1, a: head.baseAddress!, lda: c,
@@ -224,6 +274,25 @@ public final class InferenceSession {
     }
 
     // MARK: - Products
+
+    /// Single-row products sharing one input row `input (inWidth)`: each entry is
+    /// `out (R) (+)= W · input` with W's block view when it has one (all such run in one threaded
+    /// call), else sgemv on its Float32 copy (R, inWidth).
+    private func rowProducts(_ products: [(QuantizedMatrix?, [Float], UnsafeMutablePointer<Float>, Bool)],
+                             input: UnsafePointer<Float>, inWidth: Int) {
+        var jobs: [MatVecJob] = []
+        for (matrix, dense, out, accumulate) in products {
+            if let matrix {
+                jobs.append(MatVecJob(matrix: matrix, output: out, accumulate: accumulate))
+            } else {
+                Self.linear(out: out, input: input, weight: dense, rows: 1, outWidth: dense.count / inWidth,
+                            inWidth: inWidth, accumulate: accumulate)
+            }
+        }
+        guard !jobs.isEmpty else { return }
+        kernelInput.prepare(input, count: inWidth)
+        QuantizedMatVec.multiply(jobs, input: kernelInput)
+    }
 
     /// `out (T, out) = input (T, in) · Wᵀ` (+ out when `accumulate`), W: (out, in) row-major.
     /// One row uses sgemv; several rows use sgemm.

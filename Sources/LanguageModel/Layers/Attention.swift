@@ -112,8 +112,10 @@ public enum Attention {
                 // dS = P ∘ (dP − rowsum(P ∘ dP)), in place over dAtt; zero above the diagonal
                 for i in 0..<n {
                     let p = a + i * t, d = dAtt + i * t
-                    var dot: Float = 0
-                    for j in 0...i { dot += p[j] * d[j] }
+                    // Σ_k P_ik dP_ik in Double: its terms have mixed signs and cancel
+                    var sum = 0.0
+                    for j in 0...i { sum += Double(p[j] * d[j]) }
+                    let dot = Float(sum)
                     for j in 0...i { d[j] = p[j] * (d[j] - dot) }
                     for j in (i + 1)..<n { d[j] = 0 }
                 }
@@ -133,13 +135,13 @@ public enum Attention {
     static func softmaxCausalRow(_ row: UnsafeMutablePointer<Float>, visible: Int, width: Int) {
         var maxValue = -Float.infinity
         for j in 0..<visible { maxValue = max(maxValue, row[j]) }
-        var sum: Float = 0
+        var sum = 0.0  // Double: a short row, but the sum scales every probability
         for j in 0..<visible {
             let e = expf(row[j] - maxValue)
             row[j] = e
-            sum += e
+            sum += Double(e)
         }
-        let inverse = 1 / sum
+        let inverse = Float(1 / sum)
         for j in 0..<visible { row[j] *= inverse }
         for j in visible..<width { row[j] = 0 }
     }

@@ -66,8 +66,7 @@ public enum RMSNorm {
             let dy = dOut + row * c
             let dx = dInput + row * c
             let s = rstd[row]
-            var dot: Float = 0
-            for i in 0..<c { dot += dy[i] * weight[i] * x[i] }
+            let dot = weightedDot(dy, weight, x, c)
             let k = s * s * s * dot / Float(c)
             for i in 0..<c { dx[i] += s * weight[i] * dy[i] - k * x[i] }
         }
@@ -75,18 +74,39 @@ public enum RMSNorm {
 
     // MARK: - Kernels
 
-    /// Σ x² over `count` values, in eight SIMD lanes then a fixed-order lane sum (deterministic).
+    /// Σ x² over `count` values, in Double (eight lanes, then a fixed-order lane sum, so it is
+    /// deterministic). Each square is rounded to Float first, as PyTorch's `x.pow(2)` is; the sum
+    /// is then exact to well below one Float ulp, so `rstd` is the correctly rounded value more
+    /// often than with any Float summation order.
     @inline(__always)
     static func sumOfSquares(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
-        var lanes = SIMD8<Float>(repeating: 0)
+        var lanes = SIMD8<Double>(repeating: 0)
         var i = 0
         while i + 8 <= count {
             let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
-            lanes += v * v
+            lanes += SIMD8<Double>(v * v)
             i += 8
         }
         var total = lanes.sum()
-        while i < count { total += x[i] * x[i]; i += 1 }
-        return total
+        while i < count { total += Double(x[i] * x[i]); i += 1 }
+        return Float(total)
+    }
+
+    /// Σ a·b·c over `count` values: products rounded to Float, summed in Double lanes (fixed order).
+    @inline(__always)
+    static func weightedDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafePointer<Float>,
+                            _ count: Int) -> Float {
+        var lanes = SIMD8<Double>(repeating: 0)
+        var i = 0
+        while i + 8 <= count {
+            let va = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD8<Float>.self)
+            let vb = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD8<Float>.self)
+            let vc = UnsafeRawPointer(c + i).loadUnaligned(as: SIMD8<Float>.self)
+            lanes += SIMD8<Double>(va * vb * vc)
+            i += 8
+        }
+        var total = lanes.sum()
+        while i < count { total += Double(a[i] * b[i] * c[i]); i += 1 }
+        return Float(total)
     }
 }

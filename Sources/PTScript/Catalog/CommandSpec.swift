@@ -18,21 +18,32 @@ public struct FormArguments: Sendable {
         case settingValue(SettingValue)
     }
 
-    var values: [String: Value] = [:]
+    // A form has at most four named parameters: a short list searched in order costs less than a
+    // dictionary (no hashing, no table) for every statement of a long script.
+    private var entries: [(name: String, value: Value)] = []
+
+    /// The value bound to `name`; setting it again replaces it.
+    subscript(name: String) -> Value? {
+        get { entries.first { $0.name == name }?.value }
+        set {
+            entries.removeAll { $0.name == name }
+            if let newValue { entries.append((name, newValue)) }
+        }
+    }
 
     /// The string bound to `name`.
     public func string(_ name: String) -> String? {
-        if case .string(let s)? = values[name] { return s }
+        if case .string(let s)? = self[name] { return s }
         return nil
     }
     /// The whole number bound to `name`.
     public func integer(_ name: String) -> Int? {
-        if case .integer(let i)? = values[name] { return i }
+        if case .integer(let i)? = self[name] { return i }
         return nil
     }
     /// The number bound to `name` (whole numbers convert).
     public func number(_ name: String) -> Double? {
-        switch values[name] {
+        switch self[name] {
         case .number(let d)?: d
         case .integer(let i)?: Double(i)
         default: nil
@@ -40,17 +51,17 @@ public struct FormArguments: Sendable {
     }
     /// The word bound to `name` (a choice or a help topic).
     public func word(_ name: String) -> String? {
-        if case .word(let w)? = values[name] { return w }
+        if case .word(let w)? = self[name] { return w }
         return nil
     }
     /// The setting named by the `settingKey` parameter.
     public var setting: SettingSpec? {
-        if case .setting(let s)? = values["setting"] { return s }
+        if case .setting(let s)? = self["setting"] { return s }
         return nil
     }
     /// The value given by the `settingValue` parameter.
     public var settingValue: SettingValue? {
-        if case .settingValue(let v)? = values["value"] { return v }
+        if case .settingValue(let v)? = self["value"] { return v }
         return nil
     }
 }
@@ -98,8 +109,9 @@ public enum CommandCategory: String, Sendable, CaseIterable {
 }
 
 /// Everything about one command: the single declaration the parser's checker, help, completion,
-/// the LSP and the language reference all read.
-public struct CommandSpec: Sendable, Equatable {
+/// the LSP and the language reference all read. A class, so the checked commands of a long
+/// script each hold one reference instead of retaining every field of their command's entry.
+public final class CommandSpec: Sendable, Equatable {
     /// The command word.
     public let name: String
     /// Help-overview group.
@@ -114,6 +126,21 @@ public struct CommandSpec: Sendable, Equatable {
     public let example: String
     /// Names of the settings the command reads.
     public let settingsRead: [String]
+    /// Other words for the command (`?` for `help`); the checker, completion and the LSP accept them.
+    public let aliases: [String]
+
+    /// Declares a command.
+    public init(name: String, category: CommandCategory, forms: [CommandForm], summary: String, help: String,
+                example: String, settingsRead: [String], aliases: [String] = []) {
+        self.name = name
+        self.category = category
+        self.forms = forms
+        self.summary = summary
+        self.help = help
+        self.example = example
+        self.settingsRead = settingsRead
+        self.aliases = aliases
+    }
 
     /// Commands are identified by name.
     public static func == (a: CommandSpec, b: CommandSpec) -> Bool { a.name == b.name }

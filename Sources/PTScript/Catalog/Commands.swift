@@ -308,9 +308,10 @@ public enum Commands {
             name: "help", category: .session,
             forms: [CommandForm([.optional([.helpTopic])], "show help") { .help(topic: $0.word("topic")) }],
             summary: "Show help on commands and settings",
-            help: "'help' lists the commands; 'help <command>' shows its forms, settings and an example; 'help settings' lists every setting; 'help <setting>' explains one.",
-            example: "help\nhelp train\nhelp learning_rate",
-            settingsRead: []),
+            help: "'help' lists the commands; 'help <command>' shows its forms, settings and an example; 'help settings' lists every setting; 'help <setting>' explains one. '?' is short for 'help': '?' alone, '? train'.",
+            example: "help\nhelp train\nhelp learning_rate\n? set",
+            settingsRead: [],
+            aliases: ["?"]),
         CommandSpec(
             name: "quit", category: .session,
             forms: [CommandForm([], "leave ptune") { _ in .quit }],
@@ -320,11 +321,16 @@ public enum Commands {
             settingsRead: []),
     ]
 
-    private static let byName: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    private static let byName: [String: CommandSpec] = Dictionary(
+        uniqueKeysWithValues: all.flatMap { spec in ([spec.name] + spec.aliases).map { ($0, spec) } })
 
-    /// The command with this name.
+    /// The command with this name or alias (`?` is `help`).
     public static func named(_ name: String) -> CommandSpec? { byName[name] }
 
-    /// Every command name.
-    public static var allNames: [String] { all.map(\.name) }
+    /// Every command name (aliases excluded: they are too short to be a convincing suggestion).
+    public static let allNames: [String] = all.map(\.name)
+
+    /// Every word that starts a command: names, then aliases.
+    public static let allWords: [(word: String, spec: CommandSpec)] =
+        all.map { ($0.name, $0) } + all.flatMap { spec in spec.aliases.map { ($0, spec) } }
 }

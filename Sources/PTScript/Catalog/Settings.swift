@@ -120,5 +120,5 @@ public enum Settings {
     public static func named(_ name: String) -> SettingSpec? { byName[name] }
 
     /// Every name and alias, for suggestions.
-    public static var allNames: [String] { all.flatMap { [$0.name] + $0.aliases } }
+    public static let allNames: [String] = all.flatMap { [$0.name] + $0.aliases }
 }

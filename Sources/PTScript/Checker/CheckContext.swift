@@ -10,13 +10,22 @@ public struct CheckContext: Sendable {
     public var knownSnapshots: [String]
     /// Says whether a path exists (relative paths as the runner resolves them); nil skips file checks.
     public var fileExists: (@Sendable (String) -> Bool)?
+    /// The number of tokens a text becomes with the loaded model's tokenizer (PTScript cannot
+    /// tokenize); nil, or a nil answer, skips the check that `init "text"` fits `num_virtual_tokens`.
+    public var tokenCount: (@Sendable (String) -> Int?)?
+    /// `num_virtual_tokens` as the session has it when the user set it (nil while it has its
+    /// default): `init "text"` only cuts the text to an explicit count (Docs/decisions.md).
+    public var virtualTokens: Int?
 
-    /// Creates a context; the default is a fresh session with no file checks.
+    /// Creates a context; the default is a fresh session with no file or token checks.
     public init(modelLoaded: Bool = false, knownSnapshots: [String] = [],
-                fileExists: (@Sendable (String) -> Bool)? = nil) {
+                fileExists: (@Sendable (String) -> Bool)? = nil,
+                tokenCount: (@Sendable (String) -> Int?)? = nil, virtualTokens: Int? = nil) {
         self.modelLoaded = modelLoaded
         self.knownSnapshots = knownSnapshots
         self.fileExists = fileExists
+        self.tokenCount = tokenCount
+        self.virtualTokens = virtualTokens
     }
 }
 

@@ -38,12 +38,14 @@ private struct ScriptState {
     var writtenPaths: Set<String> = []
     var quitRange: SourceRange?
     var reportedUnreachable = false
+    var virtualTokens: Int?
 
     init(context: CheckContext, source: SourceFile) {
         self.context = context
         self.source = source
         self.modelLoaded = context.modelLoaded
         self.snapshots = context.knownSnapshots
+        self.virtualTokens = context.virtualTokens
     }
 
     mutating func check(_ statement: Statement) -> (CommandStatement?, [Diagnostic]) {
@@ -60,8 +62,10 @@ private struct ScriptState {
         if spec.name == "quit", quitRange == nil { quitRange = statement.range }
         // A `load` of a model establishes one even when its arguments are wrong, so one typo
         // does not also flag every later command.
+        // A `run "file"` may load one too; what it does is checked when it runs.
         defer {
             if spec.name == "load", statement.arguments.first?.value != .word("prompt") { modelLoaded = true }
+            if spec.name == "run" { modelLoaded = true }
         }
         guard !statement.isMalformed else { return (nil, diagnostics) }
 
@@ -73,7 +77,27 @@ private struct ScriptState {
         diagnostics += resolver.diagnostics
         diagnostics += checkScriptLevel(statement, form: form, bindings: bindings)
         guard !diagnostics.hasErrors, let command = form.make(resolver.arguments) else { return (nil, diagnostics) }
+        diagnostics += track(command, statement)
         return (CommandStatement(command: command, spec: spec, statement: statement), diagnostics)
+    }
+
+    // MARK: Settings that later checks depend on
+
+    // `set num_virtual_tokens N` makes later `init "text"` cut the text to N tokens. As in the
+    // Studio (which asks whether the setting differs from its default), setting the default
+    // value again counts as not set.
+    private mutating func track(_ command: Command, _ statement: Statement) -> [Diagnostic] {
+        switch command {
+        case .set(let key, .integer(let n)) where key.name == "num_virtual_tokens":
+            virtualTokens = key.defaultValue == .integer(n) ? nil : n
+            return []
+        case .initText(let text):
+            guard let limit = virtualTokens, let count = context.tokenCount?(text), count > limit,
+                  let argument = statement.arguments.first else { return [] }
+            return [Diagnostic(.initTextCut(tokens: count, limit: limit), at: argument.range)]
+        default:
+            return []
+        }
     }
 
     // MARK: Unknown command

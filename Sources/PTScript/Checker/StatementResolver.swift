@@ -74,18 +74,18 @@ struct StatementResolver {
             let argument = binding.argument
             switch (binding.parameter, argument.value) {
             case (.string(let name, _), .string(let text)):
-                arguments.values[name] = .string(text)
+                arguments[name] = .string(text)
             case (.integer(let name, let range), .number(let value, let text, _)):
-                if checkRange(range, value, text, name, argument.range) { arguments.values[name] = .integer(Int(text) ?? 0) }
+                if checkRange(range, value, text, name, argument.range) { arguments[name] = .integer(Int(text) ?? 0) }
             case (.number(let name, let range), .number(let value, let text, _)):
-                if checkRange(range, value, text, name, argument.range) { arguments.values[name] = .number(value) }
+                if checkRange(range, value, text, name, argument.range) { arguments[name] = .number(value) }
             case (.choice(let name, _), .word(let word)):
-                arguments.values[name] = .word(word)
+                arguments[name] = .word(word)
             case (.settingKey, .word(let name)):
                 setting = resolveSetting(name, argument.range)
             case (.settingValue, _):
                 if let setting, let value = SettingValueResolver.resolve(argument, for: setting, into: &diagnostics) {
-                    arguments.values["value"] = .settingValue(value)
+                    arguments["value"] = .settingValue(value)
                 }
             case (.helpTopic, .word(let topic)):
                 checkHelpTopic(topic, argument.range)
@@ -105,7 +105,7 @@ struct StatementResolver {
 
     private mutating func resolveSetting(_ name: String, _ range: SourceRange) -> SettingSpec? {
         if let setting = Settings.named(name) {
-            arguments.values["setting"] = .setting(setting)
+            arguments["setting"] = .setting(setting)
             return setting
         }
         let fixIts = Suggestions.closest(to: name, in: Settings.allNames).map {
@@ -116,9 +116,9 @@ struct StatementResolver {
     }
 
     private mutating func checkHelpTopic(_ topic: String, _ range: SourceRange) {
-        let topics = Commands.allNames + ["settings"] + Settings.allNames
+        let topics = Commands.allWords.map(\.word) + ["settings"] + Settings.allNames
         if topics.contains(topic) {
-            arguments.values["topic"] = .word(topic)
+            arguments["topic"] = .word(topic)
             return
         }
         let fixIts = Suggestions.closest(to: topic, in: topics).map {

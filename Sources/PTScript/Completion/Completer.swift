@@ -38,8 +38,8 @@ public enum Completer {
         guard let first = statement.first else {
             guard partial == nil || partial?.kind == .word else { return .empty(at: cursor) }
             let typed = partial?.lexeme ?? ""
-            return result(Commands.all.filter { $0.name.hasPrefix(typed) }
-                .map { CompletionCandidate(text: $0.name, kind: .command, detail: $0.summary) })
+            return result(Commands.allWords.filter { $0.word.hasPrefix(typed) }
+                .map { CompletionCandidate(text: $0.word, kind: .command, detail: $0.spec.summary) })
         }
         guard first.kind == .word, let spec = Commands.named(first.lexeme) else { return .empty(at: cursor) }
         var arguments: [Argument] = []

@@ -15,7 +15,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
     // Settings (PT003x)
     case unknownSetting, invalidSettingValue, settingOutOfRange, settingOutsideRecommended, verbalizerWithoutInput
     // Script-level (PT004x)
-    case unreachableAfterQuit, modelNotLoaded, missingFile, unknownSnapshot, unknownHelpTopic
+    case unreachableAfterQuit, modelNotLoaded, missingFile, unknownSnapshot, unknownHelpTopic, initTextCut
     // Run time (reported by the Studio when a checked command fails)
     case commandFailed
 
@@ -46,6 +46,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
         case .missingFile: "PT0042"
         case .unknownSnapshot: "PT0043"
         case .unknownHelpTopic: "PT0044"
+        case .initTextCut: "PT0045"
         case .commandFailed: "PT0050"
         }
     }
@@ -53,7 +54,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
     /// Errors stop a script from running; warnings do not.
     public var severity: Severity {
         switch self {
-        case .settingOutsideRecommended, .verbalizerWithoutInput, .unreachableAfterQuit, .missingFile: .warning
+        case .settingOutsideRecommended, .verbalizerWithoutInput, .unreachableAfterQuit, .missingFile, .initTextCut: .warning
         default: .error
         }
     }
@@ -91,6 +92,7 @@ public enum DiagnosticKind: String, Sendable, CaseIterable {
         case .missingFile: "a file or directory that a command reads does not exist"
         case .unknownSnapshot: "`restore` or `diff` names a snapshot that was never taken"
         case .unknownHelpTopic: "`help` names neither a command nor a setting"
+        case .initTextCut: "`init \"text\"` has more tokens than an explicitly set `num_virtual_tokens`, so the text is cut (checked when a model is loaded)"
         case .commandFailed: "a command passed every check but failed while running (a missing or broken file, no model loaded, …)"
         }
     }
@@ -182,6 +184,10 @@ public struct DiagnosticMessage: Sendable, Equatable {
     static func unknownSnapshot(_ name: String) -> Self { .init(.unknownSnapshot, "no snapshot named '\(name)'") }
     static func unknownHelpTopic(_ name: String) -> Self {
         .init(.unknownHelpTopic, "no help for '\(name)'; it is neither a command nor a setting")
+    }
+
+    static func initTextCut(tokens: Int, limit: Int) -> Self {
+        .init(.initTextCut, "init text is \(tokens) tokens but num_virtual_tokens is \(limit); only the first \(limit) tokens are used")
     }
 
     // MARK: - Run time

@@ -17,7 +17,7 @@ public enum HelpRenderer {
             }
         }
         lines.append("")
-        lines.append("Type 'help <command>' for its forms and an example, 'help settings' for every setting.")
+        lines.append("Type 'help <command>' for its forms and an example, 'help settings' for every setting; '?' is short for 'help'.")
         return lines.joined(separator: "\n")
     }
 
@@ -31,10 +31,17 @@ public enum HelpRenderer {
     /// Usage lines for every form, the long help, settings read (with defaults) and the example.
     public static func command(_ name: String) -> String? {
         guard let spec = Commands.named(name) else { return nil }
-        var lines = ["\(spec.name) — \(spec.summary)", "", "Usage:"]
+        var lines = ["\(spec.name) — \(spec.summary)"]
+        if !spec.aliases.isEmpty { lines.append("Also written: " + spec.aliases.joined(separator: ", ")) }
+        lines += ["", "Usage:"]
         let width = (spec.usages.map(\.count).max() ?? 0) + 3
         for form in spec.forms {
             lines.append("  " + form.usage(spec.name).padded(to: width) + form.summary)
+        }
+        let arguments = argumentLines(spec)
+        if !arguments.isEmpty {
+            let nameWidth = (arguments.map(\.0.count).max() ?? 0) + 3
+            lines += ["", "Arguments:"] + arguments.map { "  " + $0.0.padded(to: nameWidth) + $0.1 }
         }
         lines += ["", wrap(spec.help, width: 92, indent: "")]
         if !spec.settingsRead.isEmpty {
@@ -92,7 +99,7 @@ public enum HelpRenderer {
         |---|---|
         | string | `"text"`, may span lines; escapes `\\n \\t \\r \\0 \\" \\\\ \\u{1F600}` |
         | number | `50`, `0.2`, `-3`, `1e-5` (whole numbers where a count is expected) |
-        | word | `epochs`, `learning_rate`: letters, digits and `_`, not starting with a digit |
+        | word | `epochs`, `learning_rate`: letters, digits and `_`, not starting with a digit; `?` alone is a word too (short for `help`) |
         | connector | `->` (in `pairs add`) and `to` (in `map`, `plot`); a statement may continue on the next line after a connector |
 
         ```
@@ -110,9 +117,16 @@ public enum HelpRenderer {
             out += "### \(category.rawValue)\n\n"
             for spec in Commands.all where spec.category == category {
                 out += "#### `\(spec.name)` — \(spec.summary)\n\n"
+                if !spec.aliases.isEmpty {
+                    out += "Also written " + spec.aliases.map { "`\($0)`" }.joined(separator: ", ") + ".\n\n"
+                }
                 out += "| form | does |\n|---|---|\n"
                 for form in spec.forms {
                     out += "| `\(form.usage(spec.name).replacingOccurrences("|", "\\|"))` | \(form.summary)\(form.requiresModel ? " (needs a model)" : "") |\n"
+                }
+                let arguments = argumentLines(spec)
+                if !arguments.isEmpty {
+                    out += "\n" + arguments.map { "- `\($0.0)`: \($0.1)\n" }.joined()
                 }
                 out += "\n\(spec.help)\n\n"
                 if !spec.settingsRead.isEmpty {
@@ -133,6 +147,41 @@ public enum HelpRenderer {
             out += "| \(kind.id) | \(kind.severity.rawValue) | \(kind.summary.replacingOccurrences("|", "\\|")) |\n"
         }
         return out
+    }
+
+    // MARK: - Arguments
+
+    /// Each argument of a command's forms once, as written in usage, with what it accepts.
+    static func argumentLines(_ spec: CommandSpec) -> [(String, String)] {
+        var seen: [(String, String)] = []
+        func visit(_ parameter: ParameterSpec) {
+            let line: (String, String)?
+            switch parameter {
+            case .keyword, .choice: line = nil  // spelled out in the usage line itself
+            case .string(_, let role): line = (parameter.usage, describe(role))
+            case .integer(_, let range): line = (parameter.usage, "a whole number, \(range.phrase)")
+            case .number(_, let range): line = (parameter.usage, "a number, \(range.phrase)")
+            case .settingKey: line = (parameter.usage, "a setting name ('help settings' lists them)")
+            case .settingValue: line = (parameter.usage, "a value of that setting's type ('help <setting>' shows it)")
+            case .helpTopic: line = (parameter.usage, "a command, a setting, or 'settings'")
+            case .optional(let group): group.forEach(visit); line = nil
+            }
+            if let line, !seen.contains(where: { $0.0 == line.0 }) { seen.append(line) }
+        }
+        spec.forms.flatMap(\.parameters).forEach(visit)
+        return seen
+    }
+
+    private static func describe(_ role: StringRole) -> String {
+        switch role {
+        case .text: return "text"
+        case .snapshot(let defines): return defines ? "a name for the snapshot" : "the name of a snapshot taken earlier"
+        case .path(let path):
+            let kind = path.isDirectory ? "directory" : "file"
+            let verb = path.reads ? "to read" : "to write"
+            let extensions = path.extensions.isEmpty ? "" : " (" + path.extensions.map { "." + $0 }.joined(separator: ", ") + ")"
+            return "a \(kind) \(verb)\(extensions), relative to the script's folder"
+        }
     }
 
     // MARK: - Text helpers

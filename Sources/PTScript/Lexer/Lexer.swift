@@ -10,6 +10,10 @@ public struct Lexer {
     private let bytes: [UInt8]
     private var index = 0
     private var pendingComments: [Comment] = []
+    // Where the last location was taken: locations are asked for in (almost always) increasing
+    // order, so walking forward from here replaces the line table's binary search and the column
+    // walk from the start of the line, which dominated lexing a long file.
+    private var mark = SourceLocation(line: 1, column: 1, utf8Offset: 0)
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Creates a lexer over a source file.
@@ -22,6 +26,7 @@ public struct Lexer {
     public static func tokenize(_ source: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(source)
         var tokens: [Token] = []
+        tokens.reserveCapacity(source.utf8.count / 4 + 1)  // about one token per 4–6 bytes of script
         while true {
             let token = lexer.next()
             tokens.append(token)
@@ -47,6 +52,10 @@ public struct Lexer {
             return make(.semicolon, from: start)
         case UInt8(ascii: "\""):
             return lexString()
+        case UInt8(ascii: "?"):
+            // `?` is a one-character word (the short name of `help`), so `?train` reads as `? train`.
+            index += 1
+            return make(.word, from: start)
         case UInt8(ascii: "-"):
             if peek(1) == UInt8(ascii: ">") {
                 index += 2
@@ -80,7 +89,7 @@ public struct Lexer {
                 var end = index
                 if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 let body = source.text(start + 1, end)
-                pendingComments.append(Comment(text: body.trimmingSpaces(), range: source.range(start, end)))
+                pendingComments.append(Comment(text: body.trimmingSpaces(), range: range(start, end)))
             default:
                 return
             }
@@ -116,7 +125,7 @@ public struct Lexer {
         guard valid, let value = Double(text), value.isFinite, !(integral && Int(text) == nil) else {
             return invalid(from: start, .invalidNumber(text))
         }
-        return make(.number, from: start, numberValue: value, isInteger: integral)
+        return make(.number, from: start, lexeme: text, numberValue: value, isInteger: integral)
     }
 
     @discardableResult
@@ -135,17 +144,21 @@ public struct Lexer {
         index += 1
         var scalars = String.UnicodeScalarView()
         var literalStart = index
+        var escaped = false
         func flush(_ lexer: Lexer, _ upTo: Int) {
             scalars.append(contentsOf: lexer.source.text(literalStart, upTo).unicodeScalars)
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(self, index)
+                // Most strings have no escape: their value is the text between the quotes.
+                let value = escaped ? nil : source.text(start + 1, index)
+                if escaped { flush(self, index) }
                 index += 1
-                return make(.string, from: start, stringValue: String(scalars))
+                return make(.string, from: start, stringValue: value ?? String(scalars))
             }
             guard byte == UInt8(ascii: "\\") else { index += 1; continue }
+            escaped = true
             flush(self, index)
             let escapeStart = index
             index += 1
@@ -203,12 +216,21 @@ public struct Lexer {
         index + ahead < bytes.count ? bytes[index + ahead] : nil
     }
 
-    private mutating func make(_ kind: TokenKind, from start: Int, stringValue: String? = nil,
+    private mutating func make(_ kind: TokenKind, from start: Int, lexeme: String? = nil, stringValue: String? = nil,
                                numberValue: Double? = nil, isInteger: Bool = false,
                                isUnterminated: Bool = false) -> Token {
         let comments = pendingComments
-        pendingComments = []
-        return Token(kind: kind, lexeme: source.text(start, index), range: source.range(start, index),
+        if !pendingComments.isEmpty { pendingComments = [] }
+        // Separators and connectors always read the same: no need to decode their bytes.
+        let text: String
+        switch kind {
+        case .newline: text = "\n"
+        case .semicolon: text = ";"
+        case .arrow: text = "->"
+        case .eof: text = ""
+        default: text = lexeme ?? source.text(start, index)
+        }
+        return Token(kind: kind, lexeme: text, range: range(start, index),
                      leadingComments: comments, stringValue: stringValue, numberValue: numberValue,
                      isInteger: isInteger, isUnterminated: isUnterminated)
     }
@@ -219,7 +241,34 @@ public struct Lexer {
     }
 
     private mutating func report(_ message: DiagnosticMessage, _ start: Int, _ end: Int) {
-        diagnostics.append(Diagnostic(message, at: source.range(start, end)))
+        diagnostics.append(Diagnostic(message, at: range(start, end)))
+    }
+
+    // MARK: - Locations
+
+    private mutating func range(_ start: Int, _ end: Int) -> SourceRange {
+        let from = location(start)
+        return SourceRange(start: from, end: location(end))
+    }
+
+    // The location of `offset`, walking forward from the last one; an offset behind it (an
+    // unterminated string's start, reported after its escapes) falls back to the line table.
+    private mutating func location(_ offset: Int) -> SourceLocation {
+        guard offset >= mark.utf8Offset, offset <= bytes.count else { return source.location(at: offset) }
+        var line = mark.line, column = mark.column
+        var i = mark.utf8Offset
+        while i < offset {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {  // a byte that starts a scalar
+                column += 1
+            }
+            i += 1
+        }
+        mark = SourceLocation(line: line, column: column, utf8Offset: offset)
+        return mark
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

@@ -1,29 +1,32 @@
 // MARK: - Parser
 //
-// Recursive descent over the token list with panic-mode recovery: when a statement goes wrong
+// Recursive descent over the lexer's tokens with panic-mode recovery: when a statement goes wrong
 // the parser reports once, skips to the next newline or `;`, and carries on, so one pass reports
 // every independent error (Crafting Interpreters, ch. 6).
 
 /// Parses PTScript source into a `Script`.
 public struct Parser {
     private let source: SourceFile
-    private let tokens: [Token]
-    private var position = 0
-    private var diagnostics: [Diagnostic]
+    // Tokens are pulled from the lexer one at a time (one token of lookahead is all the grammar
+    // needs), so a long script never holds an array of every token.
+    private var lexer: Lexer
+    private var current: Token
+    private var comments: [Comment] = []
+    private var diagnostics: [Diagnostic] = []
 
     private init(_ source: SourceFile) {
         self.source = source
-        let lexed = Lexer.tokenize(source)
-        self.tokens = lexed.tokens
-        self.diagnostics = lexed.diagnostics
+        self.lexer = Lexer(source)
+        self.current = lexer.next()
+        comments += current.leadingComments
     }
 
     /// Parses a source file.
     public static func parse(_ source: SourceFile) -> Script {
         var parser = Parser(source)
         let statements = parser.parseScript()
-        return Script(source: source, statements: statements, comments: parser.tokens.flatMap(\.leadingComments),
-                      diagnostics: parser.diagnostics.sortedByLocation())
+        return Script(source: source, statements: statements, comments: parser.comments,
+                      diagnostics: (parser.lexer.diagnostics + parser.diagnostics).sortedByLocation())
     }
 
     /// Parses text under a display name.
@@ -71,12 +74,13 @@ public struct Parser {
         let nameToken = current
         advance()
         var arguments: [Argument] = []
+        arguments.reserveCapacity(4)  // one allocation for the usual statement, not one per growth
         var malformed = false
         while let argument = parseArgument(malformed: &malformed) {
             arguments.append(argument)
         }
         let end = arguments.last?.range.end ?? nameToken.range.end
-        let trailing = current.leadingComments.first { $0.range.start.line == source.location(at: end.utf8Offset).line }
+        let trailing = current.leadingComments.first { $0.range.start.line == end.line }
         return Statement(name: nameToken.lexeme, nameRange: nameToken.range, arguments: arguments,
                          range: SourceRange(start: nameToken.range.start, end: end),
                          leadingComments: leadingComments, trailingComment: trailing, isMalformed: malformed)
@@ -142,10 +146,10 @@ public struct Parser {
 
     // MARK: - Helpers
 
-    private var current: Token { tokens[position] }
-
     private mutating func advance() {
-        if position < tokens.count - 1 { position += 1 }
+        guard current.kind != .eof else { return }
+        current = lexer.next()
+        if !current.leadingComments.isEmpty { comments += current.leadingComments }
     }
 
     private func trails(_ comment: Comment, _ statement: Statement?) -> Bool {

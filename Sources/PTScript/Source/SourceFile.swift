@@ -140,7 +140,9 @@ public struct SourceFile: Sendable {
     /// The text between two UTF-8 offsets (invalid sequences repaired, never trapping).
     public func text(_ start: Int, _ end: Int) -> String {
         let lower = min(max(start, 0), utf8.count), upper = min(max(end, lower), utf8.count)
-        return String(decoding: utf8[lower..<upper], as: UTF8.self)
+        // Through a buffer pointer: decoding an ArraySlice takes String's slow generic path,
+        // and the lexer asks for the text of every token.
+        return utf8.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lower..<upper]), as: UTF8.self) }
     }
 
     /// The text a range covers.

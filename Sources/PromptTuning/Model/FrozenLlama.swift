@@ -23,6 +23,7 @@ public final class FrozenLlama: PromptGradientModel {
     public func lossAndGradient(prompt: PromptVector, batch: Batch) throws -> BatchGradient {
         let c = network.config.width, n = batch.virtualTokens, s = batch.sequenceLength, b = batch.rows
         precondition(prompt.rows == n && prompt.width == c, "prompt (\(prompt.rows), \(prompt.width)) does not fit batch N = \(n), C = \(c)")
+        try checkLength(batch)
         fillInputs(prompt: prompt, batch: batch)
         let lengths = batch.lengths.map { n + $0 }
         let positions = batch.targets.map { ($0.row, $0.position) }
@@ -57,7 +58,8 @@ public final class FrozenLlama: PromptGradientModel {
 
     /// Mean cross-entropy of `batch` with `prompt` (or no prompt) in front, without a backward pass;
     /// also the per-row NLL sums and the labelled-token count.
-    public func loss(prompt: PromptVector?, batch: Batch) -> CrossEntropyResult {
+    public func loss(prompt: PromptVector?, batch: Batch) throws -> CrossEntropyResult {
+        try checkLength(batch)
         let n = batch.virtualTokens, s = batch.sequenceLength, b = batch.rows
         let empty = PromptVector(rows: 0, width: network.config.width, values: [], initDescription: "none")
         precondition((prompt?.rows ?? 0) == n, "prompt rows must equal the batch's virtual tokens")
@@ -70,6 +72,15 @@ public final class FrozenLlama: PromptGradientModel {
         return logits.withUnsafeBufferPointer {
             CrossEntropy.forward(logits: $0.baseAddress!, labels: batch.labels, rows: batch.targetRows,
                                  rowCount: b, vocab: network.config.vocab)
+        }
+    }
+
+    /// A batch longer than the model's context is refused before any buffer is touched.
+    private func checkLength(_ batch: Batch) throws {
+        let context = network.config.contextLength
+        guard batch.sequenceLength <= context else {
+            let longest = batch.pairIndices[batch.lengths.firstIndex(of: batch.lengths.max() ?? 0) ?? 0]
+            throw FrozenLlamaError.longerThanContext(positions: batch.sequenceLength, context: context, pairIndex: longest)
         }
     }
 
@@ -93,6 +104,20 @@ public final class FrozenLlama: PromptGradientModel {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Why the frozen model refused a batch.
+public enum FrozenLlamaError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Virtual tokens + the longest example exceed the model's context length.
+    case longerThanContext(positions: Int, context: Int, pairIndex: Int)
+
+    public var description: String {
+        switch self {
+        case let .longerThanContext(positions, context, pairIndex):
+            "pair \(pairIndex + 1) needs \(positions) positions (virtual tokens included) but the model's context is \(context); "
+                + "lower max_input_tokens / max_output_tokens or use fewer virtual tokens"
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// `torch.optim.Adam` (single-tensor path, amsgrad off), step for step:
 /// ```
 /// g = g + wd · p                          (only when weight decay ≠ 0: L2, not decoupled)
-/// m = lerp(m, g, 1 − b1)                  (= b1 m + (1 − b1) g)
+/// m = lerp(m, g, 1 − b1)                  (= m + (1 − b1)(g − m), one fused multiply-add)
 /// v = b2 v + (1 − b2) g²
 /// p -= (lr / (1 − b1^t)) · m / (sqrt(v) / sqrt(1 − b2^t) + eps)
 /// ```
@@ -71,7 +71,8 @@ public struct Adam: PromptOptimizer {
                     v.withUnsafeMutableBufferPointer { v in
                         for i in 0..<count {
                             let grad = decay == 0 ? g[i] : g[i] + decay * p[i]
-                            m[i] = m[i] + weight * (grad - m[i])
+                            // torch's vectorized lerp is one fused multiply-add: fmadd(w, end − self, self)
+                            m[i] = m[i].addingProduct(weight, grad - m[i])
                             v[i] = v[i] * b2 + oneMinusB2 * grad * grad
                             let denominator = v[i].squareRoot() / bc2 + epsilon
                             p[i] = p[i] + negStepSize * m[i] / denominator

@@ -87,9 +87,17 @@ public struct Trainer<Model: PromptGradientModel> {
                 summary.stopped = true
                 break
             }
+            // A failing model call leaves the state (order, cursor, step, optimizer) as it was.
+            let saved = state
             let chunks = nextUpdate(exampleCount: examples.count)
             state.step += 1
-            let outcome = try update(chunks.map { $0.map { examples[$0] } })
+            let outcome: Outcome
+            do {
+                outcome = try update(chunks.map { $0.map { examples[$0] } })
+            } catch {
+                state = saved
+                throw error
+            }
             switch outcome {
             case let .skipped(pairIndex, location, reason):
                 summary.skipped += 1

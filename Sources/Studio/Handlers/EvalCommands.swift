@@ -27,7 +27,7 @@ extension Interpreter {
         for start in stride(from: 0, to: examples.count, by: size) {
             let chunk = Array(examples[start ..< min(start + size, examples.count)])
             let batch = try Batching.batch(chunk, virtualTokens: prompt?.rows ?? 0, padID: model.tokenizer.eosID)
-            let result = frozen.loss(prompt: prompt, batch: batch)
+            let result = try frozen.loss(prompt: prompt, batch: batch)
             nllSum += Double(result.loss) * Double(result.tokenCount)
             tokens += result.tokenCount
         }

@@ -32,6 +32,12 @@ extension Interpreter {
         case .help(let topic): return help(topic)
         case .quit: return CommandOutcome(quits: true)
         // Commands of later milestones add their cases above this line, one group per handler file.
+        // Scripts: recording, history, scripts that run scripts
+        case .record(let path): return try record(path)
+        case .recordStop: return try recordStop()
+        case .history: return historyList()
+        case .historySave(let path): return try historySave(path)
+        case .run(let path): return try runScript(path)
         // Teaching views
         case .nearest(let count): return try nearest(count)
         case .drift: return try drift()

@@ -39,6 +39,13 @@ public final class Interpreter {
     /// The checker's view of this session: a REPL line after `load` may `ask` without its own `load`.
     public func checkContext(fileChecks: Bool) -> CheckContext {
         var context = CheckContext(modelLoaded: session.model != nil, knownSnapshots: [])
+        // `init "text"` longer than an explicit num_virtual_tokens is cut: the checker can say so
+        // only with the loaded model's tokenizer.
+        if let tokenizer = session.model?.tokenizer {
+            context.tokenCount = { @Sendable text in tokenizer.encode(text).count }
+        }
+        context.virtualTokens = session.settings.changed.contains { $0.0.name == "num_virtual_tokens" }
+            ? session.settings.int("num_virtual_tokens") : nil
         if fileChecks {
             let base = session.baseDirectory
             context.fileExists = { @Sendable path in
@@ -84,11 +91,13 @@ public final class Interpreter {
             if !result.human.isEmpty { console.line(result.human) }
             console.json(.object([("command", .string(name)), ("ok", true)] + result.fields))
             if result.quits { outcome.quit = true }
+            noteExecuted(statement, in: source, failure: nil)
             return true
         } catch {
             let failure = CommandFailure(error)
             let diagnostic = Diagnostic(.commandFailed(failure.message), at: statement.range)
             fail(name, diagnostic, in: source)
+            noteExecuted(statement, in: source, failure: failure.message)
             return false
         }
     }

@@ -14,6 +14,8 @@ public final class LoadedModel: @unchecked Sendable {
     public let tokenizer: BPETokenizer
     /// The frozen network (weights + forward/backward).
     public let network: LlamaModel
+    /// The matrices read in place from the mapped file, for decoding on the block kernels.
+    public let quantized: QuantizedWeights
     /// Wall-clock seconds the load took.
     public let loadSeconds: Double
     /// Size of the file in bytes.
@@ -28,6 +30,7 @@ public final class LoadedModel: @unchecked Sendable {
         self.path = path
         self.config = weights.config
         self.network = LlamaModel(weights: weights)
+        self.quantized = try QuantizedWeights(file: file)
         self.name = file.metadata["general.name"]?.string ?? URL(fileURLWithPath: path).lastPathComponent
         self.fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         self.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

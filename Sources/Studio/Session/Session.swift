@@ -21,6 +21,8 @@ public final class Session {
     public var tuning = TuningState()
     /// Directory that relative paths in commands resolve against (the script's folder, or the cwd).
     public var baseDirectory: String
+    /// Executed commands, the recording in progress and the scripts running (Session/SessionHistory).
+    public internal(set) var scripting = ScriptingState()
 
     /// A fresh session with no model.
     public init(baseDirectory: String = FileManager.default.currentDirectoryPath) {
@@ -48,7 +50,7 @@ public final class Session {
     func generator() throws -> Generator {
         let model = try requireModel()
         if let generatorStorage { return generatorStorage }
-        let made = Generator(weights: model.weights)
+        let made = Generator(weights: model.weights, quantized: model.quantized)
         generatorStorage = made
         return made
     }

@@ -1,0 +1,141 @@
+import Numerics
+import PTuneTestSupport
+import Testing
+
+// R = rows, K = columns (a multiple of 32).
+
+// MARK: - Helpers
+
+/// A random matrix (R, K) quantized to `type` with ggml's reference quantizer, plus its bytes.
+private struct RandomMatrix {
+    let type: GGMLType
+    let rows: Int
+    let columns: Int
+    let bytes: [UInt8]
+
+    init(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) throws {
+        var rng = SeededRNG(seed: seed)
+        // Rows of different scales and offsets, as real weights have (Q4_1's m matters).
+        var values: [Float] = []
+        for _ in 0..<rows {
+            let scale = 0.01 + rng.nextFloat() * 0.2, shift = (rng.nextFloat() - 0.5) * 0.05
+            for _ in 0..<columns { values.append((rng.nextFloat() * 2 - 1) * scale + shift) }
+        }
+        self.type = type
+        self.rows = rows
+        self.columns = columns
+        bytes = try Quantize.bytes(type, values)
+    }
+
+    /// Calls `body` with a view of the bytes.
+    func withMatrix<R>(_ body: (QuantizedMatrix) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBytes { raw in
+            try body(QuantizedMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!)
+        }
+    }
+}
+
+/// A random input vector (K) with a nonzero mean, so Q4_1's offset term is exercised.
+private func randomInput(_ count: Int, seed: UInt64) -> [Float] {
+    var rng = SeededRNG(seed: seed)
+    return (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * 3 + 0.4 }
+}
+
+/// Σ|w|·|x| per row, from the dequantized matrix: the scale a product's rounding error is measured against.
+private func magnitudes(_ dense: [Float], _ x: [Float], rows: Int) -> [Float] {
+    let k = x.count
+    return (0..<rows).map { r in (0..<k).reduce(Float(0)) { $0 + abs(dense[r * k + $1] * x[$1]) } }
+}
+
+/// Expects |got − expected| ≤ 1e-5 · scale per row; the failure names the worst row and the first bad one.
+private func expectClose(_ got: [Float], _ expected: [Float], scale: [Float], _ what: String) {
+    let errors = got.indices.map { abs(got[$0] - expected[$0]) / max(scale[$0], 1e-30) }
+    let worst = errors.indices.max { errors[$0] < errors[$1] } ?? 0
+    let firstBad = errors.firstIndex { $0 > 1e-5 }
+    #expect(firstBad == nil,
+            "\(what): max relative error \(errors[worst]) at row \(worst) (got \(got[worst]), expected \(expected[worst])); first bad row \(firstBad ?? -1)")
+}
+
+// MARK: - Tests
+
+@Suite("Kernels: block-format matrix-vector products")
+struct KernelMatVecTests {
+    @Test("fast equals plain and dequantize-then-BLAS on random blocks", arguments: [
+        (GGMLType.q4_1, 131, 576), (GGMLType.q4_1, 64, 1536), (GGMLType.q8_0, 200, 576), (GGMLType.q8_0, 7, 32),
+    ])
+    func fastMatchesPlain(type: GGMLType, rows: Int, columns: Int) throws {
+        let m = try RandomMatrix(type, rows: rows, columns: columns, seed: UInt64(rows * 1000 + columns))
+        let x = randomInput(columns, seed: 7)
+        let input = MatVecInput(capacity: columns)
+        var fast = [Float](repeating: .nan, count: rows), plain = fast, blas = fast
+        let dense = m.withMatrix { $0.dequantized() }
+        m.withMatrix { w in
+            x.withUnsafeBufferPointer { xp in
+                QuantizedMatVec.multiply(w, xp.baseAddress!, input: input, into: &fast, threads: 2)
+                QuantizedMatVec.plain(w, xp.baseAddress!, into: &plain)
+                dense.withUnsafeBufferPointer { a in
+                    BLAS.sgemv(trans: false, m: rows, n: columns, alpha: 1, a: a.baseAddress!, lda: columns,
+                               x: xp.baseAddress!, beta: 0, y: &blas)
+                }
+            }
+        }
+        let scale = magnitudes(dense, x, rows: rows)
+        expectClose(fast, plain, scale: scale, "\(type) fast vs plain")
+        expectClose(fast, blas, scale: scale, "\(type) fast vs dequantize + sgemv")
+        expectClose(plain, blas, scale: scale, "\(type) plain vs dequantize + sgemv")
+    }
+
+    @Test("results are bit-identical for 1, 2 and 3 threads; accumulate adds into the output")
+    func threadCountInvariance() throws {
+        let a = try RandomMatrix(.q4_1, rows: 300, columns: 576, seed: 1)
+        let b = try RandomMatrix(.q8_0, rows: 70, columns: 576, seed: 2)
+        let x = randomInput(576, seed: 3)
+        let input = MatVecInput(capacity: 1536)
+        var results: [[Float]] = []
+        for threads in [1, 2, 3] {
+            var ya = [Float](repeating: 1, count: 300), yb = [Float](repeating: 0, count: 70)
+            a.withMatrix { wa in
+                b.withMatrix { wb in
+                    x.withUnsafeBufferPointer { input.prepare($0.baseAddress!, count: 576) }
+                    ya.withUnsafeMutableBufferPointer { pa in
+                        yb.withUnsafeMutableBufferPointer { pb in
+                            QuantizedMatVec.multiply([MatVecJob(matrix: wa, output: pa.baseAddress!, accumulate: true),
+                                                      MatVecJob(matrix: wb, output: pb.baseAddress!)],
+                                                     input: input, threads: threads)
+                        }
+                    }
+                }
+            }
+            results.append(ya + yb)
+        }
+        let differing = results[0].indices.filter { results[0][$0] != results[1][$0] || results[0][$0] != results[2][$0] }
+        #expect(differing.isEmpty, "\(differing.count) outputs differ between thread counts, first at \(differing.first ?? -1)")
+
+        // accumulate: the Q4_1 rows started at 1, so they are 1 + the plain product.
+        var plain = [Float](repeating: 1, count: 300)
+        a.withMatrix { w in x.withUnsafeBufferPointer { QuantizedMatVec.plain(w, $0.baseAddress!, into: &plain, accumulate: true) } }
+        let dense = a.withMatrix { $0.dequantized() }
+        expectClose(Array(results[0][0..<300]), plain, scale: magnitudes(dense, x, rows: 300).map { $0 + 1 }, "accumulate")
+    }
+
+    @Test("the fast half conversion of block scales equals HalfFloat on every pattern")
+    func blockScales() {
+        var bad: [UInt16] = []
+        for bits in 0...UInt16.max {
+            let fast = QuantizedMatVec.halfForTesting(bits), slow = HalfFloat.toFloat(bits)
+            if fast.bitPattern != slow.bitPattern && !(fast.isNaN && slow.isNaN) { bad.append(bits) }
+        }
+        #expect(bad.isEmpty, "\(bad.count) half patterns differ, first 0x\(String(bad.first ?? 0, radix: 16))")
+    }
+
+    @Test("formats without a kernel and partial blocks are refused")
+    func refusesOtherFormats() {
+        let bytes = [UInt8](repeating: 0, count: 64)
+        bytes.withUnsafeBytes { raw in
+            #expect(QuantizedMatrix(type: .q4_0, rows: 1, columns: 32, base: raw.baseAddress!) == nil)
+            #expect(QuantizedMatrix(type: .f32, rows: 1, columns: 16, base: raw.baseAddress!) == nil)
+            #expect(QuantizedMatrix(type: .q8_0, rows: 1, columns: 48, base: raw.baseAddress!) == nil)
+            #expect(QuantizedMatrix(type: .q8_0, rows: 1, columns: 32, base: raw.baseAddress!) != nil)
+        }
+    }
+}

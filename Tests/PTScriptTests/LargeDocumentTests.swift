@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+@testable import PTScript
+
+// MARK: - A 1 MB document
+//
+// The LSP re-diagnoses a whole document on every change, so parse + check must stay well under
+// the 100 ms a keystroke can wait (issue 4). The time is printed, never asserted: a shared CI
+// machine's wall clock is no test. Run with `-c release` for the figure that counts.
+
+@Suite("Large documents")
+struct LargeDocumentTests {
+    /// One block of statements: every form the checker resolves, a comment, a non-ASCII string,
+    /// a continued statement and exactly two errors and one warning, so counts scale with copies.
+    static let block = """
+        # a block of a long script — héllo, 日本語
+        set learning_rate 0.03; set num_virtual_tokens 8
+        pairs add "The soup was cold and the waiter rude." -> "negative"
+        pairs add "Best pizza in town! 🍕" ->
+            "positive"
+        init "Classify the sentiment of this review:"
+        train 50
+        ask "The soup was cold and the waiter rude."
+        trian 5
+        set top_k 0
+        set learning_rate 0.9
+        nearest 3
+        plot loss to "loss.svg"
+
+        """
+
+    static func document(bytes target: Int) -> (text: String, copies: Int) {
+        let copies = target / block.utf8.count + 1
+        return ("load\n" + String(repeating: block, count: copies), copies)
+    }
+
+    @Test("a 1 MB script is diagnosed completely; prints the parse + check time")
+    func oneMegabyte() {
+        let (text, copies) = Self.document(bytes: 1 << 20)
+        #expect(text.utf8.count >= 1 << 20)
+        var best = Double.infinity
+        var checked: CheckedScript?
+        #if DEBUG
+        let runs = 1  // a debug build is ~20× slower; its figure means little
+        #else
+        let runs = 3
+        #endif
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            checked = Checker.check(text, name: "big.ptscript")
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        let result = checked!
+        print("parse + check of \(text.utf8.count) bytes (\(result.script.statements.count) statements): "
+              + String(format: "%.1f ms", best) + " (best of \(runs))")
+        let errors = result.diagnostics.filter { $0.severity == .error }
+        let warnings = result.diagnostics.filter { $0.severity == .warning }
+        #expect(errors.count == 2 * copies, "two errors per block: got \(errors.count) for \(copies) blocks")
+        #expect(warnings.count == copies, "one warning per block: got \(warnings.count) for \(copies) blocks")
+        // The last block's typo is located exactly: the locations tracked while lexing must agree
+        // with the line table's.
+        let last = errors.last { $0.id == DiagnosticKind.unknownCommand.id }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let expectedLine = lines.lastIndex { $0 == "trian 5" }.map { $0 + 1 }
+        #expect(last?.range.start.line == expectedLine)
+        #expect(last?.range.start == result.script.source.location(at: last?.range.start.utf8Offset ?? 0))
+    }
+
+    @Test("locations tracked by the lexer equal the line table's, through non-ASCII text and CRLF")
+    func lexerLocationsMatchLineTable() {
+        let text = "ask \"日本 🍕\"\r\nset seed 3 # ß\n\"x\\u{41}\nmore\" -> é\n"
+        let source = SourceFile(text: text)
+        let (tokens, diagnostics) = Lexer.tokenize(source)
+        for token in tokens {
+            #expect(token.range.start == source.location(at: token.range.start.utf8Offset), "\(token.lexeme)")
+            #expect(token.range.end == source.location(at: token.range.end.utf8Offset), "\(token.lexeme)")
+            for comment in token.leadingComments {
+                #expect(comment.range.start == source.location(at: comment.range.start.utf8Offset))
+            }
+        }
+        for diagnostic in diagnostics {
+            #expect(diagnostic.range.start == source.location(at: diagnostic.range.start.utf8Offset))
+        }
+    }
+}
