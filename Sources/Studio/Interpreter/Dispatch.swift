@@ -8,7 +8,7 @@ extension Interpreter {
         // Model and text
         case .load(let path): return try load(path: path)
         case .showModel: return try showModel()
-        case .tokens(let text): return try tokens(text)
+        case .tokens(let text, let verbalized): return try tokens(text, verbalized: verbalized)
         case .next(let text, let count): return try next(text, count: count)
         case .ask(let input): return try ask(input)
         // Pairs
@@ -38,6 +38,11 @@ extension Interpreter {
         case .history: return historyList()
         case .historySave(let path): return try historySave(path)
         case .run(let path): return try runScript(path)
+        // Teaching views
+        case .nearest(let count): return try nearest(count)
+        case .drift: return try drift()
+        case .map(let output): return try map(to: output)
+        case .compare(let input): return try compare(input)
         default:
             throw CommandFailure("'\(statement.spec.name)' is part of the language but not available in this build of ptune yet")
         }
