@@ -91,12 +91,12 @@ struct LensTests {
         for report in reports {
             let step = report["step"] as! Int
             let values = history.vectors.first { $0.step == step }!.values
-            // Brute force: every cosine, one by one.
+            // Brute force: every cosine, one by one (control tokens are never offered as neighbours).
             var expected: [Int] = []
             for row in 0..<(values.count / width) {
                 let p = values[row * width ..< (row + 1) * width]
                 var best = (id: -1, cosine: -Double.infinity)
-                for v in 0..<vocab {
+                for v in 0..<vocab where !loaded.tokenizer.isControl(Int32(v)) {
                     let e = table[v * width ..< (v + 1) * width]
                     var dot = 0.0, pp = 0.0, ee = 0.0
                     for (x, y) in zip(p, e) { dot += Double(x) * Double(y); pp += Double(x) * Double(x); ee += Double(y) * Double(y) }

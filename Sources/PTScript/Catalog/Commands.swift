@@ -106,10 +106,10 @@ public enum Commands {
             settingsRead: decodingSettings),
         CommandSpec(
             name: "compare", category: .asking,
-            forms: [CommandForm([.string(name: "input", role: .text)], "answer with and without the prompt vector",
+            forms: [CommandForm([.string(name: "input", role: .text)], "answer with the base model, the init text and the prompt vector",
                                 requiresModel: true) { a in a.string("input").map { .compare(input: $0) } }],
-            summary: "Answer an input with and without the tuned prompt, side by side",
-            help: "Runs 'ask' twice — with the prompt vector and with the bare verbalized input — so the effect of tuning is visible on one input.",
+            summary: "Answer an input three ways side by side: base model, init text as a hard prompt, tuned prompt",
+            help: "Verbalizes the input and answers it (1) with the base model alone, (2) with the init text's tokens in front — classic prompt engineering, the vector's starting point — and (3) with the tuned prompt vector in front, each with the answer's probability: the product of its tokens' probabilities (end-of-sequence included when the answer stopped there) and the mean log-probability per token.",
             example: "compare \"Best pizza in town!\"",
             settingsRead: decodingSettings),
         CommandSpec(
@@ -134,13 +134,14 @@ public enum Commands {
     private static let inspection: [CommandSpec] = [
         CommandSpec(
             name: "tokens", category: .inspection,
-            forms: [CommandForm([.string(name: "text", role: .text)], "show the tokens of a text", requiresModel: true) { a in
-                a.string("text").map { .tokens(text: $0) }
+            forms: [CommandForm([.string(name: "text", role: .text), .optional([.choice(name: "view", options: ["verbalized"])])],
+                                "show the tokens of a text (or of the verbalized input)", requiresModel: true) { a in
+                a.string("text").map { .tokens(text: $0, verbalized: a.word("view") == "verbalized") }
             }],
-            summary: "Show how the model's tokenizer splits a text",
-            help: "Prints each token's id and piece. No special tokens are added, exactly as inputs and outputs are tokenized for training.",
-            example: "tokens \"Input: great food Output:\"",
-            settingsRead: []),
+            summary: "Show how the model's tokenizer splits a text: tokens, ids and embedding norms",
+            help: "Prints one row per token: the piece (spaces shown as ␣, newlines as ↵), its id, and the L2 norm of the embedding row that id selects — text → tokens → ids → vectors. No special tokens are added, exactly as inputs and outputs are tokenized for training. With 'verbalized', the text is first placed in the verbalizer template and the rows are numbered after the virtual tokens: exactly what the model reads after the prompt vector.",
+            example: "tokens \"great food\"\ntokens \"great food\" verbalized",
+            settingsRead: ["verbalizer"]),
         CommandSpec(
             name: "next", category: .inspection,
             forms: [CommandForm([.string(name: "text", role: .text), .optional([.integer(name: "count", range: .closed(1, 1000))])],
@@ -165,7 +166,7 @@ public enum Commands {
             name: "drift", category: .inspection,
             forms: [CommandForm([], "show how far each virtual token moved", requiresModel: true) { _ in .drift }],
             summary: "Show how far each virtual token has moved since init",
-            help: "Per row: the L2 distance and cosine similarity between the current prompt vector and the one 'init' produced.",
+            help: "Per row: its L2 norm now and at init, the L2 distance and cosine similarity to the vector 'init' produced, and the rank of the token it was initialized from among its nearest vocabulary tokens now (1 = still the nearest: the class label survived, as Lester et al. found).",
             example: "drift",
             settingsRead: []),
         CommandSpec(
@@ -176,9 +177,9 @@ public enum Commands {
                             "write the map as SVG", requiresModel: true) { .map(output: $0.string("file")) },
             ],
             summary: "Map the virtual tokens among the vocabulary in 2-D",
-            help: "Projects the prompt rows and their nearest vocabulary tokens onto the first two principal components of those embeddings and draws them, in the terminal or as an SVG file.",
+            help: "Projects a seeded sample of 2,000 frequent vocabulary embeddings and the prompt rows onto the first two principal components of both (each set weighted equally) and draws each virtual token's initial position, its path and where it is now — in the terminal or as an SVG file. Randomly initialized rows land away from the word cloud; the cosine to the nearest word says how far.",
             example: "map\nmap to \"map.svg\"",
-            settingsRead: []),
+            settingsRead: ["seed"]),
         CommandSpec(
             name: "plot", category: .inspection,
             forms: [CommandForm([.choice(name: "series", options: PlotSeries.allCases.map(\.rawValue)),

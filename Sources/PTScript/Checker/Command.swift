@@ -63,8 +63,8 @@ public enum Command: Sendable, Equatable {
     case showSettings
     /// `show model`.
     case showModel
-    /// `tokens "text"`.
-    case tokens(text: String)
+    /// `tokens "text"`, or `tokens "text" verbalized` (the verbalizer applied first).
+    case tokens(text: String, verbalized: Bool = false)
     /// `next "text" [k]`.
     case next(text: String, count: Int?)
     /// `nearest [k]`.

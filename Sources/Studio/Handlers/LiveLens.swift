@@ -28,40 +28,42 @@ struct LiveLens {
     private var lastStep: Int
     private var lastValues: [Float]
     /// (N) nearest token of each row at the last report (nearest mode).
-    private var lastNearest: [WordNeighbour] = []
+    private var lastNearest: [Neighbour] = []
 
     /// A lens from the session's settings, or nil when `watch` is off.
-    init?(setting: String, every: Int, model: LoadedModel, prompt: PromptVector, step: Int, maxWidth: Int) {
-        guard let mode = Mode(rawValue: setting) else { return nil }
+    /// `neighbours` is needed for `nearest` (nil: the lens is off for that mode).
+    init?(setting: String, every: Int, model: LoadedModel, neighbours: (any NeighbourLens)?, prompt: PromptVector,
+          step: Int, maxWidth: Int) throws {
+        guard let mode = Mode(rawValue: setting), mode == .drift || neighbours != nil else { return nil }
         self.mode = mode
         self.every = max(1, every)
         self.tokenizer = model.tokenizer
         self.maxWidth = maxWidth
-        self.neighbours = mode == .nearest ? model.neighbourLens() : nil
+        self.neighbours = mode == .nearest ? neighbours : nil
         lastStep = step
         lastValues = prompt.values
-        if let neighbours { lastNearest = neighbours.nearest(prompt.values, rows: prompt.rows, k: 1).map { $0[0] } }
+        if let neighbours = self.neighbours { lastNearest = try neighbours.nearest(prompt.values, rows: prompt.rows, k: 1).map { $0[0] } }
     }
 
     /// Whether `step` is a reporting step.
     func isDue(_ step: Int) -> Bool { step % every == 0 }
 
     /// Describes what changed since the last report and makes `prompt` the new reference.
-    mutating func report(step: Int, prompt: PromptVector, initial: PromptVector?) -> Report {
+    mutating func report(step: Int, prompt: PromptVector, initial: PromptVector?) throws -> Report {
         defer {
             lastStep = step
             lastValues = prompt.values
         }
         switch mode {
-        case .nearest: return nearestReport(step: step, prompt: prompt)
+        case .nearest: return try nearestReport(step: step, prompt: prompt)
         case .drift: return driftReport(step: step, prompt: prompt, initial: initial)
         }
     }
 
     // MARK: - Nearest words
 
-    private mutating func nearestReport(step: Int, prompt: PromptVector) -> Report {
-        let now = neighbours!.nearest(prompt.values, rows: prompt.rows, k: 1).map { $0[0] }
+    private mutating func nearestReport(step: Int, prompt: PromptVector) throws -> Report {
+        let now = try neighbours!.nearest(prompt.values, rows: prompt.rows, k: 1).map { $0[0] }
         var rows: [[String]] = []
         var changes: [JSONValue] = []
         for index in 0..<prompt.rows where now[index].id != lastNearest[index].id {
@@ -81,7 +83,7 @@ struct LiveLens {
         ]))
     }
 
-    private func word(_ n: WordNeighbour) -> JSONValue {
+    private func word(_ n: Neighbour) -> JSONValue {
         .object([("id", .int(Int(n.id))), ("token", .string(tokenizer.decode([n.id]))), ("cosine", .float(n.cosine))])
     }
 

@@ -95,13 +95,13 @@ extension Interpreter {
             throw CommandFailure("expected two vectors of the same shape, found \(p.rows) × \(p.width) (\(left.0)) and \(q.rows) × \(q.width) (\(right.0))")
         }
         let rows = PromptDiff(p, q)
-        var nearP: [WordNeighbour] = [], nearQ: [WordNeighbour] = []
+        var nearP: [Neighbour] = [], nearQ: [Neighbour] = []
         if let model = session.model, model.config.width == p.width {
-            let lens = model.neighbourLens()
-            nearP = lens.nearest(p.values, rows: p.rows, k: 1).map { $0[0] }
-            nearQ = lens.nearest(q.values, rows: q.rows, k: 1).map { $0[0] }
+            let lens: any NeighbourLens = try session.embeddingIndex()
+            nearP = try lens.nearest(p.values, rows: p.rows, k: 1).map { $0[0] }
+            nearQ = try lens.nearest(q.values, rows: q.rows, k: 1).map { $0[0] }
         }
-        let piece = { (n: WordNeighbour) in self.session.model?.tokenizer.displayPiece(n.id) ?? "\(n.id)" }
+        let piece = { (n: Neighbour) in self.session.model?.tokenizer.displayPiece(n.id) ?? "\(n.id)" }
         var table: [[String]] = []
         var entries: [JSONValue] = []
         for row in 0..<p.rows {
@@ -134,7 +134,7 @@ extension Interpreter {
         return (name, snap.checkpoint.prompt)
     }
 
-    private func wordJSON(_ n: WordNeighbour) -> JSONValue {
+    private func wordJSON(_ n: Neighbour) -> JSONValue {
         .object([("id", .int(Int(n.id))), ("token", .string(session.model?.tokenizer.decode([n.id]) ?? "")),
                  ("cosine", .float(n.cosine))])
     }

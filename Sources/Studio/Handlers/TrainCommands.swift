@@ -44,8 +44,10 @@ extension Interpreter {
         let every = session.settings.int("watch_every")
         // The bar (and the lens above it) write through the console, so a captured console sees them too.
         let bar = ProgressBar(output: ConsoleErrorWriter(console: console), label: "step")
-        var lens = LiveLens(setting: session.settings.string("watch"), every: every, model: model, prompt: prompt,
-                            step: trainer.state.step, maxWidth: TerminalSize.columns(fileDescriptor: 2) - 1)
+        let watch = session.settings.string("watch")
+        var lens = try LiveLens(setting: watch, every: every, model: model,
+                                neighbours: watch == "nearest" ? try session.embeddingIndex() : nil, prompt: prompt,
+                                step: trainer.state.step, maxWidth: TerminalSize.columns(fileDescriptor: 2) - 1)
         var history = session.tuning.history
         let initial = session.tuning.initialPrompt
         var run = TrainRun(firstStep: trainer.state.step + 1)
@@ -75,7 +77,7 @@ extension Interpreter {
                         bar.update(ProgressBar.Status(step: index, total: total, loss: Double(progress.loss),
                                                       meanLoss: Double(progress.runningMean), secondsPerStep: seconds / Double(index)))
                     }
-                    if lens?.isDue(step) == true, let report = lens?.report(step: step, prompt: trainer.prompt, initial: initial) {
+                    if lens?.isDue(step) == true, let report = try lens?.report(step: step, prompt: trainer.prompt, initial: initial) {
                         bar.printAbove(report.lines)
                         run.watch.append(report.json)
                     }

@@ -8,7 +8,7 @@ extension Interpreter {
         // Model and text
         case .load(let path): return try load(path: path)
         case .showModel: return try showModel()
-        case .tokens(let text): return try tokens(text)
+        case .tokens(let text, let verbalized): return try tokens(text, verbalized: verbalized)
         case .next(let text, let count): return try next(text, count: count)
         case .ask(let input): return try ask(input)
         // Pairs
@@ -32,6 +32,11 @@ extension Interpreter {
         case .help(let topic): return help(topic)
         case .quit: return CommandOutcome(quits: true)
         // Commands of later milestones add their cases above this line, one group per handler file.
+        // Teaching views
+        case .nearest(let count): return try nearest(count)
+        case .drift: return try drift()
+        case .map(let output): return try map(to: output)
+        case .compare(let input): return try compare(input)
         // Teaching views: plots, snapshots, preview (the live lens runs inside train)
         case .plot(let series, let output): return try plot(series, to: output)
         case .snapshot(let name): return try snapshot(name)

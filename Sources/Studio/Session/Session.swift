@@ -15,6 +15,8 @@ public final class Session {
     var generatorStorage: Generator?
     /// The frozen model as the trainer sees it, built once per model (its buffers are reused).
     var frozenStorage: FrozenLlama?
+    /// The embedding table with its row norms, for `nearest`/`drift`/`map` (built once per model).
+    var embeddingIndexStorage: EmbeddingIndex?
     /// Prompt-tuning state: prompt vector, pairs, optimizer, history.
     public var tuning = TuningState()
     /// Directory that relative paths in commands resolve against (the script's folder, or the cwd).
@@ -38,6 +40,7 @@ public final class Session {
         self.model = model
         generatorStorage = nil
         frozenStorage = nil
+        embeddingIndexStorage = nil
         tuning.modelChanged(to: model.config)
     }
 

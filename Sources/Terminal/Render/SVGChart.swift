@@ -33,15 +33,25 @@ public enum SVGChart {
     // MARK: - Scatter plot
 
     /// A scatter plot: one `<g id="group-NAME">` per group holding a `<circle>` (and a `<text>`
-    /// label, if any) per point.
+    /// label, if any) per point. `paths` (e.g. where each point came from) are drawn first, as grey
+    /// `<polyline>`s in `<g id="paths">`, one `id="path-NAME"` each.
     public static func scatterPlot(
         points: [LabelledPoint], groupNames: [String] = [], title: String? = nil,
-        xLabel: String = "", yLabel: String = "", width: Int = 720, height: Int = 520
+        xLabel: String = "", yLabel: String = "", width: Int = 720, height: Int = 520, paths: [ChartSeries] = []
     ) -> String {
         let finite = points.filter { $0.x.isFinite && $0.y.isFinite }
-        let bounds = extent(finite.map { ChartPoint(x: $0.x, y: $0.y) }) ?? (0, 1, 0, 1)
+        let bounds = extent(finite.map { ChartPoint(x: $0.x, y: $0.y) } + paths.flatMap(\.points)) ?? (0, 1, 0, 1)
         let plot = Plot(width: width, height: height, minX: bounds.minX, maxX: bounds.maxX, minY: bounds.minY, maxY: bounds.maxY)
         var body = plot.axes(title: title, xLabel: xLabel, yLabel: yLabel)
+        if !paths.isEmpty {
+            body += "<g id=\"paths\" fill=\"none\" stroke=\"#999\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\">\n"
+            for (id, path) in zip(uniqueIDs(paths.map(\.name), prefix: "path"), paths) {
+                let coordinates = path.points.filter { $0.x.isFinite && $0.y.isFinite }
+                    .map { "\(number(plot.px($0.x))),\(number(plot.py($0.y)))" }.joined(separator: " ")
+                body += "<polyline id=\"\(id)\" points=\"\(coordinates)\"/>\n"
+            }
+            body += "</g>\n"
+        }
         let groups = Set(finite.map(\.group)).sorted()
         let names = groups.map { $0 < groupNames.count && $0 >= 0 ? groupNames[$0] : "group \($0)" }
         let ids = uniqueIDs(names, prefix: "group")
