@@ -121,11 +121,12 @@ public enum Commands {
             settingsRead: ["verbalizer", "max_input_tokens", "max_output_tokens", "batch_size"]),
         CommandSpec(
             name: "preview", category: .asking,
-            forms: [CommandForm([], "answer a few training pairs", requiresModel: true) { _ in .preview }],
-            summary: "Show the model's answers to a few pairs next to the expected outputs",
-            help: "Answers the first few pairs (held-out first) and shows expected and produced outputs side by side, a quick look before and during training.",
+            forms: [CommandForm([], "show the token budget and time per update", requiresModel: true) { _ in .preview }],
+            summary: "Show the token budget of every pair and the time per update before training",
+            help: "Per pair: virtual tokens + verbalized input + target (EOS included) against max_input_tokens and max_output_tokens, which pairs will be cut and by how many tokens; then one forward+backward is measured on a batch of training pairs and scaled to the time per update and per epoch.",
             example: "preview",
-            settingsRead: decodingSettings),
+            settingsRead: ["verbalizer", "max_input_tokens", "max_output_tokens", "num_virtual_tokens", "batch_size",
+                           "accumulate_steps", "threads", "seed"]),
     ]
 
     // MARK: Inspecting the prompt vector
@@ -187,7 +188,7 @@ public enum Commands {
                 a.word("series").flatMap(PlotSeries.init(rawValue:)).map { .plot(series: $0, output: a.string("file")) }
             }],
             summary: "Plot loss, drift, row norms or learning rate",
-            help: "loss and lr are per update since the last init; drift is the distance from the initial vector per update; norms is the L2 norm of each virtual token's row now.",
+            help: "Per update since the last init: loss (with the validation loss when pairs are held out), lr, drift (the distance from the initial vector) and norms (the L2 norm of each virtual token's row; min, mean and max beyond 8 rows).",
             example: "plot loss\nplot loss to \"loss.svg\"",
             settingsRead: []),
     ]

@@ -18,20 +18,7 @@ extension Interpreter {
         session.applyThreads()
         let builder = try exampleBuilder()
         let examples = try builder.build(chosen, tokenizer: model.tokenizer).examples
-        let prompt = session.tuning.prompt
-        let frozen = try session.frozenModel()
-
-        // Loss: token-weighted mean over batches of batch_size.
-        var nllSum = 0.0, tokens = 0
-        let size = max(1, session.settings.int("batch_size"))
-        for start in stride(from: 0, to: examples.count, by: size) {
-            let chunk = Array(examples[start ..< min(start + size, examples.count)])
-            let batch = try Batching.batch(chunk, virtualTokens: prompt?.rows ?? 0, padID: model.tokenizer.eosID)
-            let result = try frozen.loss(prompt: prompt, batch: batch)
-            nllSum += Double(result.loss) * Double(result.tokenCount)
-            tokens += result.tokenCount
-        }
-        let loss = nllSum / Double(max(tokens, 1))
+        let loss = try heldOutLoss(examples, prompt: session.tuning.prompt, model: model)
 
         // Metric: greedy answers compared with the expected outputs.
         var predictions: [String] = []

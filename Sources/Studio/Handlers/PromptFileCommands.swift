@@ -45,9 +45,8 @@ extension Interpreter {
         if prompt.initText == nil, loaded.config.promptTuningInit == "TEXT" {
             prompt.initText = loaded.config.promptTuningInitText
         }
-        session.tuning.prompt = prompt
-        session.tuning.initialPrompt = nil
-        session.tuning.training = loaded.state?.training
+        session.tuning.replace(with: TuningCheckpoint(prompt: prompt, initialPrompt: nil, training: loaded.state?.training,
+                                                      history: TrainingHistory()), action: "load prompt \"\(dir)\"")
         let resumable = loaded.state != nil
         return CommandOutcome(
             human: "loaded a prompt vector (\(prompt.rows) × \(prompt.width)) from \(dir)"

@@ -43,6 +43,14 @@ extension Interpreter {
         case .drift: return try drift()
         case .map(let output): return try map(to: output)
         case .compare(let input): return try compare(input)
+        // Teaching views: plots, snapshots, preview (the live lens runs inside train)
+        case .plot(let series, let output): return try plot(series, to: output)
+        case .snapshot(let name): return try snapshot(name)
+        case .snapshots: return listSnapshots()
+        case .restore(let name): return try restore(name)
+        case .diff(let a, let b): return try diff(a, b)
+        case .undo: return try undo()
+        case .preview: return try preview()
         default:
             throw CommandFailure("'\(statement.spec.name)' is part of the language but not available in this build of ptune yet")
         }

@@ -38,7 +38,7 @@ public final class Interpreter {
 
     /// The checker's view of this session: a REPL line after `load` may `ask` without its own `load`.
     public func checkContext(fileChecks: Bool) -> CheckContext {
-        var context = CheckContext(modelLoaded: session.model != nil, knownSnapshots: [])
+        var context = CheckContext(modelLoaded: session.model != nil, knownSnapshots: session.tuning.snapshots.names)
         // `init "text"` longer than an explicit num_virtual_tokens is cut: the checker can say so
         // only with the loaded model's tokenizer.
         if let tokenizer = session.model?.tokenizer {
