@@ -10,27 +10,9 @@ import Testing
 
 // MARK: - Fixtures
 
-private struct NextTokenCase: Decodable, Sendable {
-    let prompt: String
-    let input_ids: [Int32]
-    let top_ids: [Int32]
-    let top_logprobs: [Double]
-}
-
-private struct GreedyCase: Decodable, Sendable {
-    let prompt: String
-    let input_ids: [Int32]
-    let new_ids: [Int32]
-    let stopped_at_eos: Bool
-    let top1_minus_top2_logit: [Double]
-}
-
-private struct Goldens: Decodable, Sendable {
-    let next_token: [NextTokenCase]
-    let greedy: [GreedyCase]
-}
-
-private let goldens: Goldens? = try? JSONDecoder().decode(Goldens.self, from: Fixtures.data("smollm2-goldens.json"))
+private typealias NextTokenCase = DecodingGoldens.NextTokenCase
+private typealias GreedyCase = DecodingGoldens.GreedyCase
+private let goldens = DecodingGoldens.shared
 
 /// The default model's Float32 weights and block views, loaded once (nil when it is not fetched).
 private let realModel: (weights: LlamaWeights, views: QuantizedWeights)? = {

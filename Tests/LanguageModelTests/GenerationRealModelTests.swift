@@ -9,29 +9,9 @@ import Testing
 
 // MARK: - Fixtures
 
-/// One `next_token` entry of the goldens.
-private struct NextTokenCase: Decodable, Sendable {
-    let prompt: String
-    let input_ids: [Int32]
-    let top_ids: [Int32]
-    let top_logprobs: [Double]
-}
-
-/// One `greedy` entry of the goldens.
-private struct GreedyCase: Decodable, Sendable {
-    let prompt: String
-    let input_ids: [Int32]
-    let new_ids: [Int32]
-    let stopped_at_eos: Bool
-    let top1_minus_top2_logit: [Double]
-}
-
-private struct Goldens: Decodable, Sendable {
-    let next_token: [NextTokenCase]
-    let greedy: [GreedyCase]
-}
-
-private let goldens: Goldens? = try? JSONDecoder().decode(Goldens.self, from: Fixtures.data("smollm2-goldens.json"))
+private typealias NextTokenCase = DecodingGoldens.NextTokenCase
+private typealias GreedyCase = DecodingGoldens.GreedyCase
+private let goldens = DecodingGoldens.shared
 
 /// The default model, loaded once for every test of this file (nil when it is not fetched).
 private let realWeights: LlamaWeights? = {
