@@ -80,63 +80,102 @@ struct PlainLineReaderTests {
     }
 }
 
-// SIGINT is process-wide state, so everything that raises it runs in one serialized suite.
-@Suite("Interrupts", .serialized)
+// The process's SIGINT flags are shared with every other suite in this test process (a training
+// run in a Studio test polls them), so these tests never raise SIGINT or touch
+// `InterruptState.process`: they drive private flag sets. The real signal path (handler → process
+// flags → REPL) is tested end to end on the `ptune` binary through a pty (Studio's REPL pty tests).
+@Suite("Interrupts")
 struct InterruptsTests {
-    @Test func controlCInsideWorkSetsTheFlagAndLeavingTheScopeClearsIt() {
-        Interrupts.install()
-        Interrupts.clear()
-        let seenInside = Interrupts.whileRunning { () -> Bool in
-            #expect(Interrupts.isRunningWork)
-            #expect(!Interrupts.isRequested)
-            raise(SIGINT)  // delivered synchronously to this thread
-            return Interrupts.isRequested
+    @Test func requestsInsideWorkAreCountedAndTheThirdStopsTheProcess() {
+        let state = InterruptState()
+        let verdicts = state.whileRunning { () -> [Bool] in
+            #expect(state.isRunningWork)
+            #expect(!state.isRequested)
+            let first = state.signalArrived()
+            #expect(state.isRequested)
+            return [first, state.signalArrived(), state.signalArrived()]
         }
-        #expect(seenInside)
-        #expect(!Interrupts.isRequested)
-        #expect(!Interrupts.isRunningWork)
+        #expect(verdicts == [false, false, true])
+        #expect(!state.isRequested)  // cleared on leaving the scope
+        #expect(!state.isRunningWork)
     }
 
-    @Test func controlCOutsideWorkIsRecordedForTheReplWhenNotTerminating() {
-        Interrupts.install(terminateOutsideWork: false)
-        Interrupts.clear()
-        raise(SIGINT)
-        #expect(Interrupts.isRequested)
-        Interrupts.clear()
-        #expect(!Interrupts.isRequested)
+    @Test func outsideWorkARequestIsRecordedForTheReplOrStopsAScript() {
+        let repl = InterruptState()
+        #expect(repl.signalArrived() == false)
+        #expect(repl.isRequested)
+        repl.clear()
+        #expect(!repl.isRequested)
+
+        let script = InterruptState()
+        script.terminatesOutsideWork = true
+        #expect(script.signalArrived() == true)
+        #expect(script.whileRunning { script.signalArrived() } == false)  // inside work it only asks
     }
 
     @Test func whileRunningClearsAStaleRequestBeforeStarting() {
-        Interrupts.install()
-        Interrupts.request()
-        let stale = Interrupts.whileRunning { Interrupts.isRequested }
+        let state = InterruptState()
+        state.request()
+        let stale = state.whileRunning { state.isRequested }
         #expect(!stale)
     }
 
-    @Test func plainReaderReturnsInterruptedWhenSigintArrivesWhileWaiting() throws {
-        Interrupts.install()
-        Interrupts.clear()
+    @Test func nestedScopesShareOneAndOnlyTheOutermostClears() {
+        let state = InterruptState()
+        let innerSaw = state.whileRunning { () -> Bool in
+            state.request()
+            return state.whileRunning { state.isRequested }
+        }
+        #expect(innerSaw)  // the inner scope did not clear the outer work's request
+        #expect(!state.isRequested)
+    }
+
+    @Test func plainReaderReturnsInterruptedWhenASignalWakesItWithARequest() throws {
+        let state = InterruptState()
+        installWakeUpSignal()
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)  // the write end stays open: the reader blocks in poll
         defer { close(fds[0]); close(fds[1]) }
-        let reader = PlainLineReader(fileDescriptor: fds[0])
+        let reader = PlainLineReader(fileDescriptor: fds[0], interrupts: state)
         let box = UncheckedBox(reader)
-        let state = ReaderThreadState()
+        let thread = ReaderThreadState()
         Thread.detachNewThread {
-            Interrupts.install()  // unblocks SIGINT on this thread too
-            state.setThread(pthread_self())
-            state.finish(box.value.readLine(prompt: ""))
+            var unblock = sigset_t()
+            sigemptyset(&unblock)
+            sigaddset(&unblock, SIGUSR1)
+            pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+            thread.setThread(pthread_self())
+            thread.finish(box.value.readLine(prompt: ""))
         }
-        // keep signalling the reader thread until it returns (the first signal may beat poll)
+        // a wake-up without a request is ignored: the reader keeps waiting
+        for _ in 0..<100 where thread.thread == nil { usleep(1_000) }
+        if let t = thread.thread { pthread_kill(t, SIGUSR1) }
+        #expect(thread.wait(seconds: 0.1) == nil)
+        // with a request, the next wake-up ends the read (keep signalling: one may beat poll)
+        state.request()
         var result: LineEditorResult?
         for _ in 0..<100 {
-            if let thread = state.thread { pthread_kill(thread, SIGINT) }
-            result = state.wait(seconds: 0.05)
+            if let t = thread.thread { pthread_kill(t, SIGUSR1) }
+            result = thread.wait(seconds: 0.05)
             if result != nil { break }
         }
         #expect(result == .interrupted)
-        Interrupts.clear()
+        #expect(!state.isRequested)  // the reader consumed it
     }
+}
+
+/// A no-op SIGUSR1 handler without SA_RESTART: the signal only wakes a blocked poll(2) with EINTR,
+/// standing in for SIGINT without touching the process's interrupt flags.
+private func installWakeUpSignal() {
+    var action = sigaction()
+    #if canImport(Glibc)
+    action.__sigaction_handler.sa_handler = { _ in }
+    #else
+    action.__sigaction_u.__sa_handler = { _ in }
+    #endif
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(SIGUSR1, &action, nil)
 }
 
 /// Hand-off between the test and the reader thread (guarded by a lock).

@@ -13,6 +13,8 @@ public final class PlainLineReader: LineEditor {
     public let fileDescriptor: Int32
     /// Where the prompt is shown; nil shows none (the usual case for pipes).
     private let promptOutput: (any TerminalWriter)?
+    /// The flags a ^C sets (the process's, unless a test gives its own).
+    private let interrupts: InterruptState
     /// Lines accepted so far (in memory only: piped sessions do not touch the history file).
     public private(set) var history = LineHistory()
 
@@ -21,9 +23,12 @@ public final class PlainLineReader: LineEditor {
     private var reachedEnd = false
 
     /// A reader over `fileDescriptor`, showing prompts on `promptOutput` if given.
-    public init(fileDescriptor: Int32 = 0 /* stdin */, promptOutput: (any TerminalWriter)? = nil) {
+    /// A signal that interrupts the wait counts as ^C when `interrupts` holds a request.
+    public init(fileDescriptor: Int32 = 0 /* stdin */, promptOutput: (any TerminalWriter)? = nil,
+                interrupts: InterruptState = .process) {
         self.fileDescriptor = fileDescriptor
         self.promptOutput = promptOutput
+        self.interrupts = interrupts
     }
 
     // MARK: - LineEditor
@@ -78,8 +83,8 @@ public final class PlainLineReader: LineEditor {
             let ready = poll(&pfd, 1, -1)
             if ready < 0 {
                 if errno == EINTR {
-                    if Interrupts.isRequested {
-                        Interrupts.clear()
+                    if interrupts.isRequested {
+                        interrupts.clear()
                         return .interrupted
                     }
                     continue
@@ -97,8 +102,8 @@ public final class PlainLineReader: LineEditor {
             }
             if n == 0 { return .end }
             if errno == EINTR {
-                if Interrupts.isRequested {
-                    Interrupts.clear()
+                if interrupts.isRequested {
+                    interrupts.clear()
                     return .interrupted
                 }
                 continue
