@@ -77,7 +77,18 @@ struct RobustnessTests {
         _ = service.diagnostics(snapshot)  // warm up
         let clock = ContinuousClock()
         var diagnostics: [LSPDiagnostic] = []
-        let serviceTime = clock.measure { diagnostics = service.diagnostics(snapshot) }
+        var serviceTime = Duration.seconds(1_000)
+        var serviceCPU = Double.infinity  // ms of this thread's CPU: meaningful on a busy machine too
+        for _ in 0..<3 {
+            var cpu = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu)
+            let cpuStart = Double(cpu.tv_sec) * 1e3 + Double(cpu.tv_nsec) / 1e6
+            var result: [LSPDiagnostic] = []
+            serviceTime = min(serviceTime, clock.measure { result = service.diagnostics(snapshot) })
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu)
+            serviceCPU = min(serviceCPU, Double(cpu.tv_sec) * 1e3 + Double(cpu.tv_nsec) / 1e6 - cpuStart)
+            diagnostics = result
+        }
         #expect(diagnostics.count == typos)
         #expect(diagnostics.allSatisfy { $0.code == "PT0020" })
 
@@ -88,7 +99,7 @@ struct RobustnessTests {
         let roundTrip = clock.now - start
         #expect(published.count == typos)
         print("[benchmark] 1 MB document (\(text.utf8.count) bytes, \(snapshot.source.lineCount) lines): "
-              + "service diagnostics \(serviceTime), didOpen → publishDiagnostics over pipes \(roundTrip)")
+              + "service diagnostics \(serviceTime) (" + String(format: "%.1f ms CPU", serviceCPU) + ", best of 3), didOpen → publishDiagnostics over pipes \(roundTrip)")
         #expect(try server.shutdown() == 0)
     }
 }

@@ -330,6 +330,8 @@ public enum Commands {
 
     /// Every command name (aliases excluded: they are too short to be a convincing suggestion).
     public static let allNames: [String] = all.map(\.name)
+    /// `allNames` folded once for "did you mean".
+    public static let nameIndex = SuggestionIndex(allNames)
 
     /// Every word that starts a command: names, then aliases.
     public static let allWords: [(word: String, spec: CommandSpec)] =

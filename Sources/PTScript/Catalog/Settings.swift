@@ -121,4 +121,6 @@ public enum Settings {
 
     /// Every name and alias, for suggestions.
     public static let allNames: [String] = all.flatMap { [$0.name] + $0.aliases }
+    /// `allNames` folded once for "did you mean".
+    public static let nameIndex = SuggestionIndex(allNames)
 }

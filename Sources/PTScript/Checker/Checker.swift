@@ -14,11 +14,19 @@ public enum Checker {
 
     /// Checks a parsed script.
     public static func check(_ script: Script, context: CheckContext = CheckContext()) -> CheckedScript {
+        check(script, context: context, threads: nil)
+    }
+
+    /// `check(_:context:)` resolving statements on `threads` threads (nil: decided by length);
+    /// the result never depends on it.
+    static func check(_ script: Script, context: CheckContext, threads: Int?) -> CheckedScript {
         var state = ScriptState(context: context, source: script.source)
         var commands: [CommandStatement] = []
+        commands.reserveCapacity(script.statements.count)  // no regrowth copies in a long script
         var diagnostics = script.diagnostics
-        for statement in script.statements {
-            let (command, found) = state.check(statement)
+        let resolutions = StatementResolution.resolveAll(script.statements, threads: threads)
+        for (statement, resolution) in zip(script.statements, resolutions) {
+            let (command, found) = state.check(statement, resolution)
             diagnostics += found
             if let command { commands.append(command) }
         }
@@ -48,17 +56,20 @@ private struct ScriptState {
         self.virtualTokens = context.virtualTokens
     }
 
-    mutating func check(_ statement: Statement) -> (CommandStatement?, [Diagnostic]) {
+    /// The script-level half of checking `statement`, in script order, given its context-free
+    /// `resolution` (see `StatementResolution`).
+    mutating func check(_ statement: Statement, _ resolution: StatementResolution) -> (CommandStatement?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         if let quitRange, !reportedUnreachable {
             reportedUnreachable = true
             diagnostics.append(Diagnostic(.unreachableAfterQuit(), at: statement.range,
                                           notes: [DiagnosticNote(.quitIsHere(), at: quitRange)]))
         }
-        guard let spec = Commands.named(statement.name) else {
-            diagnostics.append(unknownCommand(statement))
+        if case .unknownCommand(let unknown) = resolution.outcome {
+            diagnostics.append(unknown)
             return (nil, diagnostics)
         }
+        guard let spec = resolution.spec else { return (nil, diagnostics) }
         if spec.name == "quit", quitRange == nil { quitRange = statement.range }
         // A `load` of a model establishes one even when its arguments are wrong, so one typo
         // does not also flag every later command.
@@ -67,18 +78,18 @@ private struct ScriptState {
             if spec.name == "load", statement.arguments.first?.value != .word("prompt") { modelLoaded = true }
             if spec.name == "run" { modelLoaded = true }
         }
-        guard !statement.isMalformed else { return (nil, diagnostics) }
-
-        var resolver = StatementResolver(spec: spec, statement: statement)
-        guard let (form, bindings) = resolver.resolveForm() else {
-            return (nil, diagnostics + resolver.diagnostics)
+        switch resolution.outcome {
+        case .unknownCommand, .malformed:
+            return (nil, diagnostics)
+        case .unmatched(_, let found):
+            return (nil, diagnostics + found)
+        case .resolved(_, let form, let bindings, let arguments, let found):
+            diagnostics += found
+            diagnostics += checkScriptLevel(statement, form: form, bindings: bindings)
+            guard !diagnostics.hasErrors, let command = form.make(arguments) else { return (nil, diagnostics) }
+            diagnostics += track(command, statement)
+            return (CommandStatement(command: command, spec: spec, statement: statement), diagnostics)
         }
-        resolver.checkValues(bindings)
-        diagnostics += resolver.diagnostics
-        diagnostics += checkScriptLevel(statement, form: form, bindings: bindings)
-        guard !diagnostics.hasErrors, let command = form.make(resolver.arguments) else { return (nil, diagnostics) }
-        diagnostics += track(command, statement)
-        return (CommandStatement(command: command, spec: spec, statement: statement), diagnostics)
     }
 
     // MARK: Settings that later checks depend on
@@ -98,25 +109,6 @@ private struct ScriptState {
         default:
             return []
         }
-    }
-
-    // MARK: Unknown command
-
-    private func unknownCommand(_ statement: Statement) -> Diagnostic {
-        let message = DiagnosticMessage.unknownCommand(statement.name)
-        // A setting name used as a command: suggest `set`.
-        if let setting = Settings.named(statement.name) {
-            return Diagnostic(message, at: statement.nameRange,
-                              notes: [DiagnosticNote(.settingIsCommand(setting.name))],
-                              fixIts: [FixIt(message: NoteMessage.didYouMean("set \(statement.name)").text,
-                                             range: statement.nameRange, replacement: "set \(statement.name)")])
-        }
-        guard let suggestion = Suggestions.closest(to: statement.name, in: Commands.allNames) else {
-            return Diagnostic(message, at: statement.nameRange)
-        }
-        return Diagnostic(message, at: statement.nameRange,
-                          fixIts: [FixIt(message: NoteMessage.didYouMean(suggestion).text,
-                                         range: statement.nameRange, replacement: suggestion)])
     }
 
     // MARK: Script-level checks

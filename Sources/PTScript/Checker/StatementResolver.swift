@@ -108,7 +108,7 @@ struct StatementResolver {
             arguments["setting"] = .setting(setting)
             return setting
         }
-        let fixIts = Suggestions.closest(to: name, in: Settings.allNames).map {
+        let fixIts = Settings.nameIndex.closest(to: name).map {
             [FixIt(message: NoteMessage.didYouMean($0).text, range: range, replacement: $0)]
         } ?? []
         diagnostics.append(Diagnostic(.unknownSetting(name), at: range, fixIts: fixIts))

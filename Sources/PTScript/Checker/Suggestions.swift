@@ -6,25 +6,12 @@ public enum Suggestions {
     /// starts with `word`, else the nearest by edit distance (transpositions count once) when it
     /// is close enough for the word's length. Nil when nothing is convincing.
     public static func closest(to word: String, in candidates: [String]) -> String? {
-        let x = folded(word)
-        let folds = candidates.map(folded)
-        if let exact = folds.firstIndex(of: x) { return candidates[exact] }
-        let prefixed = folds.indices.filter { folds[$0].starts(with: x) }
-        if x.count >= 2, prefixed.count == 1 { return candidates[prefixed[0]] }
-        let limit = x.count <= 2 ? 1 : x.count <= 7 ? 2 : 3
-        var best: (name: String, distance: Int)?
-        for (candidate, y) in zip(candidates, folds) {
-            // The distance is at least the difference in length: skip the table when that is too far.
-            guard abs(y.count - x.count) <= limit else { continue }
-            let d = distance(x, y)
-            if d <= limit, d < (best?.distance ?? Int.max) { best = (candidate, d) }
-        }
-        return best?.name
+        SuggestionIndex(candidates).closest(to: word)
     }
 
     // Lower-cased scalars; ASCII (every command and setting name) without `lowercased()`'s
     // Unicode tables, since every candidate of every misspelt word goes through here.
-    private static func folded(_ text: String) -> [Unicode.Scalar] {
+    static func folded(_ text: String) -> [Unicode.Scalar] {
         guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return Array(text.lowercased().unicodeScalars) }
         return text.utf8.map { Unicode.Scalar($0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0) }
     }
@@ -60,5 +47,44 @@ public enum Suggestions {
                 }
             }
         }
+    }
+}
+
+/// A fixed candidate list with its folded spellings computed once: the catalog's command and
+/// setting names are looked up for every misspelt word of a long script, and folding ~40 names
+/// per lookup was most of the cost of "did you mean".
+public struct SuggestionIndex: Sendable {
+    /// The names, as given.
+    public let candidates: [String]
+    private let folds: [[Unicode.Scalar]]
+
+    /// An index over `candidates`.
+    public init(_ candidates: [String]) {
+        self.candidates = candidates
+        self.folds = candidates.map(Suggestions.folded)
+    }
+
+    /// `Suggestions.closest(to:in:)` over this index's candidates.
+    public func closest(to word: String) -> String? {
+        let x = Suggestions.folded(word)
+        if let exact = folds.firstIndex(of: x) { return candidates[exact] }
+        if x.count >= 2 {
+            var prefixed: Int?
+            var prefixCount = 0
+            for (i, y) in folds.enumerated() where y.starts(with: x) {
+                prefixCount += 1
+                prefixed = i
+            }
+            if prefixCount == 1, let i = prefixed { return candidates[i] }
+        }
+        let limit = x.count <= 2 ? 1 : x.count <= 7 ? 2 : 3
+        var best: (name: String, distance: Int)?
+        for (candidate, y) in zip(candidates, folds) {
+            // The distance is at least the difference in length: skip the table when that is too far.
+            guard abs(y.count - x.count) <= limit else { continue }
+            let d = Suggestions.distance(x, y)
+            if d <= limit, d < (best?.distance ?? Int.max) { best = (candidate, d) }
+        }
+        return best?.name
     }
 }
