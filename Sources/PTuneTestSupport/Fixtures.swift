@@ -16,11 +16,25 @@ public enum Fixtures {
     public static func data(_ name: String) throws -> Data { try Data(contentsOf: url(name)) }
 
     /// The default model's path in the model cache (`$PTUNE_HOME/models`, default `~/.cache/ptune/models`),
-    /// or nil when it has not been fetched (`Scripts/fetch-model` fetches it).
+    /// or nil when it has not been fetched (`Scripts/fetch-model` fetches it) or when the tests run
+    /// under a sanitizer (`underSanitizer`): every real-model test is enabled by this path, so one
+    /// switch skips them all.
     public static var defaultModelPath: String? {
+        if underSanitizer { return nil }
         let env = ProcessInfo.processInfo.environment
         let home = env["PTUNE_HOME"] ?? (NSHomeDirectory() + "/.cache/ptune")
         let path = home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
         return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    // MARK: - Sanitizer runs
+
+    /// True when `PTUNE_SANITIZER` is set to a non-empty value other than `0` (Scripts/sanitize sets it).
+    /// Sanitized builds are debug builds with every memory access instrumented, 10–50× slower than
+    /// release: the tests that run the 135M-parameter model or long numeric loops are skipped there
+    /// (Docs/reliability/sanitizers.md lists them); everything else runs.
+    public static var underSanitizer: Bool {
+        let value = ProcessInfo.processInfo.environment["PTUNE_SANITIZER"] ?? ""
+        return !value.isEmpty && value != "0"
     }
 }

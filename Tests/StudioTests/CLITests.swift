@@ -47,6 +47,19 @@ struct CLITests {
         #expect(try CLI.run(["check", clean]).status == 0)
     }
 
+    /// Regression: `CLI.run` read stdout to the end before stderr, so a child writing more than a
+    /// pipe buffer (64 kB) to stderr blocked forever (seen when an ASan ptune printed its report).
+    @Test("more than a pipe buffer of diagnostics on stderr does not block the run", .timeLimit(.minutes(2)))
+    func largeStderr() throws {
+        let dir = try StudioHarness.temporaryDirectory()
+        let script = dir + "/many-errors.ptscript"
+        try String(repeating: "trian 5\n", count: 1500).write(toFile: script, atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", script])
+        #expect(check.status == 1)
+        #expect(check.stderr.utf8.count > 65_536, "only \(check.stderr.utf8.count) bytes: not past a pipe buffer")
+        #expect(check.stderr.components(separatedBy: "did you mean 'train'?").count - 1 == 1500)
+    }
+
     @Test("the REPL reads a pipe: continuation lines, pasted prompts, quit")
     func replOverPipe() throws {
         let input = "ptune> set verbalizer \"Q: {{input}}\n A:\"\nshow settings\nquit\nset seed 9\n"
@@ -87,8 +100,15 @@ enum CLI {
         try process.run()
         input.fileHandleForWriting.write(Data(stdin.utf8))
         try input.fileHandleForWriting.close()
+        // Drain stderr on another thread while this one reads stdout: reading one pipe to its end
+        // before the other deadlocks as soon as the child fills the other pipe's 64 kB buffer
+        // (found under ASan, whose leak report at exit is larger than that).
+        // nonisolated(unsafe): written by the one reader, read only after `group.wait()`.
+        nonisolated(unsafe) var err = Data()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { err = error.fileHandleForReading.readDataToEndOfFile() }
         let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
                       stderr: String(decoding: err, as: UTF8.self))
