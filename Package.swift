@@ -62,3 +62,30 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzz targets (PTUNE_FUZZ=1 only)
+//
+// libFuzzer executables: each has a `main.swift` that hands its `LLVMFuzzerTestOneInput` to
+// libFuzzer's `LLVMFuzzerRunDriver`, so they only link with `-sanitize=fuzzer`. Declared only when
+// PTUNE_FUZZ=1 (set by Scripts/fuzz, which builds in its own scratch folder `.build-fuzz`), so plain
+// `swift build` / `swift test` never see them. See Docs/reliability/fuzzing.md.
+if Context.environment["PTUNE_FUZZ"] == "1" {
+    package.targets += [
+        .systemLibrary(name: "FuzzEngine", path: "Sources/FuzzEngine"),
+        .target(name: "FuzzSupport", dependencies: ["FuzzEngine"]),
+    ]
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzPTScript", ["PTScript"]),
+        ("FuzzGGUF", ["LanguageModel"]),
+        ("FuzzAdapter", ["LanguageModel", "PromptTuning"]),
+        ("FuzzPairs", ["PromptTuning"]),
+        ("FuzzTokenizer", ["LanguageModel", "PTuneTestSupport"]),
+        ("FuzzLSPFraming", ["LanguageServer"]),
+    ]
+    for fuzz in fuzzTargets {
+        package.targets.append(.executableTarget(name: fuzz.name, dependencies: ["FuzzSupport"] + fuzz.dependencies))
+    }
+    // Writes Fuzz/corpus from the project's own writers (Scripts/dev/make-fuzz-corpus); a plain program.
+    package.targets.append(.executableTarget(
+        name: "FuzzSeeds", dependencies: ["LanguageModel", "Numerics", "PromptTuning", "PTuneTestSupport"]))
+}

@@ -38,6 +38,11 @@ extension LlamaConfig {
         guard headSize > 0, headSize % 2 == 0 else {
             throw GGUFError.invalidConfig("head size \(headSize) must be positive and even (RoPE rotates pairs)")
         }
+        // Loaders multiply heads × head size; a corrupt head size must fail here, not trap there
+        // (an overflow trap that Scripts/fuzz can reach with one metadata value).
+        guard !heads.multipliedReportingOverflow(by: headSize).overflow else {
+            throw GGUFError.invalidConfig("\(heads) heads of size \(headSize) overflow the attention width")
+        }
         guard eps > 0, theta > 0 else {
             throw GGUFError.invalidConfig("rms epsilon \(eps) and rope base \(theta) must be positive")
         }
@@ -63,6 +68,14 @@ extension LlamaWeights {
         let config = try LlamaConfig(gguf: file)
         let c = config.width, q = config.heads * config.headSize, kv = config.kvHeads * config.headSize
         let f = config.ffnWidth
+
+        // A block is 9 tensors. A block count the tensor table cannot hold fails before the plan
+        // below is built from it: Scripts/fuzz found that a corrupt `llama.block_count` made this
+        // function build 9 names per claimed block (billions for a UInt32 count) before reaching
+        // the first missing tensor.
+        guard config.layers <= file.tensors.count / 9 else {
+            throw GGUFError.invalidConfig("expected at most \(file.tensors.count / 9) blocks for \(file.tensors.count) tensors (9 per block), found block count \(config.layers)")
+        }
 
         // Every tensor to load with its expected row-major shape, in one table.
         var plan: [(name: String, shape: [Int])] = [

@@ -1,0 +1,4 @@
+import FuzzSupport
+
+// libFuzzer runs `fuzz` (FuzzLSPFraming.swift) on every input; flags are libFuzzer's own.
+runLibFuzzer { data, size in fuzz(data!, size) }
