@@ -1,9 +1,11 @@
 """The PyTorch + HF transformers + PEFT anchor for Scripts/bench --reference.
 
 Times one prompt-tuning update on the same GGUF and the same data as ptune-bench: the first
-`--batch` pairs of Docs/examples/sentiment.jsonl, `--virtual-tokens` rows initialized from the
+`--batch` pairs of `--pairs` (Scripts/bench passes the file `ptune-bench --write-pairs` made, whose
+examples are exactly `--length` tokens each), `--virtual-tokens` rows initialized from the
 reference init text (PEFT TEXT init), Adam lr 0.03, full batch, fp32, `--threads` threads.
-Prints one JSON line. Run by Scripts/bench inside its virtual environment.
+Also the peak resident memory while training (the high-water mark is reset after loading, as
+ptune-bench does). Prints one JSON line. Run by Scripts/bench inside its virtual environment.
 """
 import argparse
 import json
@@ -17,6 +19,27 @@ from peft import PromptTuningConfig, PromptTuningInit, TaskType, get_peft_model
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 INIT_TEXT = "Classify the sentiment of this review:"
+
+
+def reset_peak():
+    """Resets the kernel's resident high-water mark (VmHWM) to the current resident set (Linux)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def peak_mib():
+    """VmHWM in MiB, or None where /proc is missing."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024)
+    except OSError:
+        return None
+    return None
 
 
 def main():
@@ -57,6 +80,7 @@ def main():
     attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
     label_ids = torch.tensor([l + [-100] * (width - len(l)) for l in labels])
 
+    reset_peak()
     optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=0.03)
 
     def update():
@@ -79,6 +103,8 @@ def main():
         "train_update_s_range": [min(times), max(times)],
         "positions": int(input_ids.numel()) + args.batch * args.virtual_tokens,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "train_peak_rss_mib": peak_mib(),
+        "train_shape": f"batch {len(rows)} x {sorted(set(len(r) for r in rows))} tokens + {args.virtual_tokens} virtual tokens",
     }))
 
 

@@ -1,57 +1,148 @@
 import Foundation
 import LanguageModel
+import Numerics
 import PromptTuning
 import Studio
 
+// B = batch rows, N = virtual tokens, L = tokens per example (input + output + EOS), M = packed
+// rows the network runs over, R = target tokens, C = width, V = vocabulary.
+
 /// One prompt-tuning update on the default model, as `Scripts/bench` measures it: `batch` pairs
-/// of the sentiment example, `virtualTokens` rows initialized from the reference init text,
-/// Adam, full batch; median seconds over `updates` updates after `warmups`.
+/// (either generated to exactly `length` tokens each, or the first pairs of a pairs file),
+/// `virtualTokens` rows initialized from the reference init text, Adam, full batch; median
+/// seconds over `updates` updates after `warmups`, then the same updates again with the phase
+/// timer on for the profile.
 struct TrainingBenchmark {
     var batch = 8
     var virtualTokens = 20
+    /// Tokens per generated example; nil uses the pairs file.
+    var length: Int? = 40
+    var pairsFile = "Docs/examples/sentiment.jsonl"
+    var path = FrozenLlama.Path.sharedPrefix
     var warmups = 2
     var updates = 10
 
     struct Result {
         var medianSeconds: Double
         var rangeSeconds: (Double, Double)
-        var positions: Int        // B × (N + T), padded
-        var realPositions: Int    // Σ (N + length) over rows
+        var paddedPositions: Int  // B × (N + T), what the plain path runs over
+        var packedRows: Int       // M: what the shared-prefix path runs over
         var targetTokens: Int
-        var gflops: Double        // per update, by the count below
+        var gemmFlops: Double     // per update, counted exactly (layer projections + LM head, both ways)
+        var phases: [(String, Double)]  // seconds per update, by phase, then "other" (loss, optimizer, batching)
+        var peakMiB: Double       // peak resident set while training (model included)
     }
 
-    func run(model: LoadedModel, pairsFile: URL) throws -> Result {
-        let pairs = Array(try PairReader.read(contentsOf: pairsFile).prefix(batch))
-        let examples = try ExampleBuilder().build(pairs, tokenizer: model.tokenizer).examples
+    /// Reads the benchmark's options from the command line (`--virtual --batch --length --pairs
+    /// --path --updates --warmups`); `--length 0` means the pairs file.
+    init(arguments: [String]) {
+        func value(_ name: String) -> String? { arguments.firstIndex(of: name).map { arguments[$0 + 1] } }
+        if let v = value("--virtual").flatMap(Int.init) { virtualTokens = v }
+        if let v = value("--batch").flatMap(Int.init) { batch = v }
+        if let v = value("--length").flatMap(Int.init) { length = v > 0 ? v : nil }
+        if let v = value("--pairs") { pairsFile = v; if value("--length") == nil { length = nil } }
+        if value("--path") == "plain" { path = .plain }
+        if let v = value("--updates").flatMap(Int.init) { updates = v }
+        if let v = value("--warmups").flatMap(Int.init) { warmups = v }
+    }
+
+    /// The pairs both sides train on.
+    func pairs(tokenizer: BPETokenizer) throws -> [TrainingPair] {
+        if let length { return try SyntheticPairs.make(count: batch, tokens: length, tokenizer: tokenizer) }
+        return Array(try PairReader.read(contentsOf: URL(fileURLWithPath: pairsFile)).prefix(batch))
+    }
+
+    func run(model: LoadedModel) throws -> Result {
+        let examples = try ExampleBuilder().build(try pairs(tokenizer: model.tokenizer), tokenizer: model.tokenizer).examples
         let table = try EmbeddingTable(values: model.weights.tokenEmbedding, vocab: model.config.vocab, width: model.config.width)
         let text = "Classify the sentiment of this review:"
         let (prompt, _) = try PromptInitialization.fromText(text, ids: model.tokenizer.encode(text), virtualTokens: virtualTokens, table: table)
-        var trainer = try Trainer(model: FrozenLlama(network: model.network), prompt: prompt,
+        var trainer = try Trainer(model: FrozenLlama(network: model.network, path: path), prompt: prompt,
                                   settings: TrainingSettings(batchSize: batch, accumulateSteps: 1, shuffle: false, seed: 0,
                                                              optimizer: OptimizerSettings(kind: .adam, learningRate: 0.03)),
                                   padID: model.tokenizer.eosID)
+        Memory.resetPeak()
         _ = try trainer.train(examples: examples, length: .updates(warmups))
         var times: [Double] = []
         for _ in 0..<updates {
-            let start = DispatchTime.now().uptimeNanoseconds
-            _ = try trainer.train(examples: examples, length: .updates(1))
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            times.append(try seconds { _ = try trainer.train(examples: examples, length: .updates(1)) })
         }
-        let batchShape = try Batching.batch(examples, virtualTokens: virtualTokens, padID: model.tokenizer.eosID)
-        let positions = batchShape.rows * batchShape.sequenceLength
-        let real = batchShape.lengths.reduce(0) { $0 + $1 + virtualTokens }
-        return Result(medianSeconds: median(times), rangeSeconds: (times.min()!, times.max()!), positions: positions,
-                      realPositions: real, targetTokens: batchShape.targetTokenCount,
-                      gflops: Self.flops(model.config, positions: positions, targets: batchShape.targetTokenCount) / 1e9)
+        let peak = Memory.peakMiB()
+        // the profile: the same updates again with the phase timer on (its clock reads cost a little)
+        let timer = PhaseTimer()
+        PhaseTimer.active = timer
+        let profiled = try seconds { _ = try trainer.train(examples: examples, length: .updates(updates)) }
+        PhaseTimer.active = nil
+        var phases = TrainingPhase.allCases.map { ($0.name, timer.seconds($0) / Double(updates)) }
+        phases.append(("other", profiled / Double(updates) - phases.reduce(0) { $0 + $1.1 }))
+
+        let shape = try Batching.batch(examples, virtualTokens: virtualTokens, padID: model.tokenizer.eosID)
+        let packed = path == .plain ? shape.rows * shape.sequenceLength
+            : PackedSequences.sharedPrefix(virtualTokens, lengths: shape.lengths.map { virtualTokens + $0 }).rows
+        return Result(medianSeconds: median(times), rangeSeconds: (times.min()!, times.max()!),
+                            paddedPositions: shape.rows * shape.sequenceLength, packedRows: packed,
+                            targetTokens: shape.targetTokenCount,
+                            gemmFlops: Self.gemmFlops(model.config, rows: packed, targets: shape.targetTokenCount),
+                            phases: phases, peakMiB: peak)
     }
 
-    /// FLOPs of one update: forward and input-gradient backward through every layer's matrices
-    /// (2 FLOPs per weight per position each way, so 4 × layer parameters × positions) plus the
-    /// LM head at the target positions only (4 × V × C × R). Attention scores and element-wise
-    /// work are left out (a few percent here).
-    static func flops(_ c: LlamaConfig, positions: Int, targets: Int) -> Double {
+    /// FLOPs of the GEMMs of one update, counted exactly: every layer projection forward
+    /// (2 × M × its weights) and its input-gradient GEMM backward (the same again), plus the LM
+    /// head at the R target rows both ways (4 × R × V × C). The attention's per-head GEMMs are
+    /// left out (they are timed as attention).
+    static func gemmFlops(_ c: LlamaConfig, rows: Int, targets: Int) -> Double {
         let perLayer = c.width * (c.heads * c.headSize) * 2 + c.width * (c.kvHeads * c.headSize) * 2 + 3 * c.width * c.ffnWidth
-        return 4 * Double(c.layers * perLayer) * Double(positions) + 4 * Double(c.vocab * c.width) * Double(targets)
+        return 4 * Double(c.layers * perLayer) * Double(rows) + 4 * Double(c.vocab * c.width) * Double(targets)
     }
+
+    /// The machine's sgemm rate (GFLOP/s) on the step's largest projection shapes: (M, C) × (C, F)
+    /// forward-style and (M, F) × (F, C), best of several repeats, on the current thread count.
+    static func sgemmPeak(rows: Int, config c: LlamaConfig) -> Double {
+        var rng = SeededRNG(seed: 1)
+        let m = rows, k = c.width, n = c.ffnWidth
+        let a = (0..<(m * n)).map { _ in Float(rng.nextDouble() - 0.5) }
+        let b = (0..<(n * k)).map { _ in Float(rng.nextDouble() - 0.5) }
+        var out = [Float](repeating: 0, count: m * n)
+        var best = 0.0
+        for trial in 0..<12 {
+            let time = seconds {
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        out.withUnsafeMutableBufferPointer { o in
+                            if trial % 2 == 0 {  // (M, C) · (F, C)ᵀ → (M, F), like gate/up forward
+                                BLAS.sgemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: k,
+                                           b: b.baseAddress!, ldb: k, beta: 0, c: o.baseAddress!, ldc: n)
+                            } else {  // (M, F) · (F, C) → (M, C), like gate/up backward
+                                BLAS.sgemm(transA: false, transB: false, m: m, n: k, k: n, alpha: 1, a: a.baseAddress!, lda: n,
+                                           b: b.baseAddress!, ldb: k, beta: 0, c: o.baseAddress!, ldc: k)
+                            }
+                        }
+                    }
+                }
+            }
+            best = max(best, 2 * Double(m * n * k) / time / 1e9)
+        }
+        return best
+    }
+}
+
+/// Peak resident memory of this process, reset before the part being measured (Linux).
+enum Memory {
+    /// Resets the kernel's high-water mark (`VmHWM`) to the current resident set.
+    static func resetPeak() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// `VmHWM` in MiB (0 where /proc is missing).
+    static func peakMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kB = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kB / 1024
+    }
+}
+
+/// The load average as `uptime` prints it, so every figure says how busy the machine was.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
 }

@@ -25,6 +25,7 @@ let pairsPath = arguments.firstIndex(of: "--pairs").map { arguments[$0 + 1] } ??
 // --kernels quantized (default: block kernels on the GGUF bytes for single rows) | float32
 let kernels = arguments.firstIndex(of: "--kernels").map { arguments[$0 + 1] } ?? "quantized"
 ThreadCount.set(threads)
+runTrainingModes(arguments: arguments, modelPath: path, threads: threads)  // --train-only, --write-pairs: exit there
 
 do {
     var loadTimes: [Double] = []
@@ -43,7 +44,6 @@ do {
         prefill.append(result.prefillTokensPerSecond)
         decode.append(result.decodeTokensPerSecond)
     }
-    let training = try TrainingBenchmark().run(model: model!, pairsFile: URL(fileURLWithPath: pairsPath))
     let fields: [(String, JSONValue)] = [
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
         ("threads", .int(threads)), ("runs", .int(runs)), ("kernels", .string(quantized == nil ? "float32" : "quantized")),
@@ -51,12 +51,7 @@ do {
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),
         ("decode_tokens_per_s_range", .array([.number(decode.min()!), .number(decode.max()!)])),
-        ("train_update_s", .number((training.medianSeconds * 1000).rounded() / 1000)),
-        ("train_update_s_range", .array([.number(training.rangeSeconds.0), .number(training.rangeSeconds.1)])),
-        ("train_shape", .string("batch 8 sentiment pairs + 20 virtual tokens, \(training.positions) positions (\(training.realPositions) real), \(training.targetTokens) targets")),
-        ("train_tokens_per_s", .number((Double(training.realPositions) / training.medianSeconds).rounded())),
-        ("train_gflops", .number((training.gflops / training.medianSeconds * 10).rounded() / 10)),
-    ]
+    ] + (try trainingFields(model: model!, arguments: arguments))
     print(JSONValue.object(fields).serialized())
 } catch {
     FileHandle.standardError.write(Data("ptune-bench: \(error)\n".utf8))

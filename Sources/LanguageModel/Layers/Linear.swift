@@ -38,15 +38,16 @@ public enum Linear {
 
     // MARK: - Backward
 
-    /// Forward was `y = x · Wᵀ`, so `dx += dy · W`.
+    /// Forward was `y = x · Wᵀ`, so `dx += dy · W` (or `dx = dy · W` with `accumulate: false`,
+    /// which saves zeroing `dx` first).
     /// - Parameters:
-    ///   - dInput: (N, I) — accumulated into (`+=`)
+    ///   - dInput: (N, I) — accumulated into (`+=`), or overwritten
     ///   - dOut: (N, O)
     ///   - weight: (O, I)
     public static func backward(dInput: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                                weight: UnsafePointer<Float>, shape: Shape) {
+                                weight: UnsafePointer<Float>, shape: Shape, accumulate: Bool = true) {
         BLAS.sgemm(transA: false, transB: false, m: shape.rows, n: shape.inFeatures, k: shape.outFeatures,
                    alpha: 1, a: dOut, lda: shape.outFeatures, b: weight, ldb: shape.inFeatures,
-                   beta: 1, c: dInput, ldc: shape.inFeatures)
+                   beta: accumulate ? 1 : 0, c: dInput, ldc: shape.inFeatures)
     }
 }

@@ -42,4 +42,17 @@ public enum SwiGLU {
             dUp[i] += dh * g * s
         }
     }
+
+    /// As `backward`, but overwrites `dGate` and `dUp` (no zeroing pass before it).
+    public static func backwardOverwriting(dGate: UnsafeMutablePointer<Float>, dUp: UnsafeMutablePointer<Float>,
+                                           dOut: UnsafePointer<Float>, gate: UnsafePointer<Float>,
+                                           up: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let g = gate[i]
+            let s = 1 / (1 + expf(-g))
+            let dh = dOut[i]
+            dGate[i] = dh * up[i] * s * (1 + g * (1 - s))
+            dUp[i] = dh * g * s
+        }
+    }
 }

@@ -76,6 +76,12 @@ public enum ActivationSlot: Int, CaseIterable, Sendable {
 public final class ActivationArena {
     /// Offsets of every slot for one (config, B, T, R).
     public struct Layout: Sendable, Equatable {
+        public static func == (lhs: Layout, rhs: Layout) -> Bool {
+            lhs.config == rhs.config && lhs.batch == rhs.batch && lhs.length == rhs.length && lhs.outputs == rhs.outputs
+                && lhs.packedScores?.attention == rhs.packedScores?.attention
+                && lhs.packedScores?.scratch == rhs.packedScores?.scratch
+        }
+
         /// The model shape.
         public let config: LlamaConfig
         /// Batch rows (B).
@@ -84,6 +90,9 @@ public final class ActivationArena {
         public let length: Int
         /// Output rows (R).
         public let outputs: Int
+        /// Floats of one layer's attention probabilities and of the score scratch when the rows
+        /// are a packed batch (`PackedSequences`); nil for the padded (B, NH, T, T) layout.
+        public let packedScores: (attention: Int, scratch: Int)?
         /// Start of each slot's first copy, indexed by `ActivationSlot.rawValue`.
         private(set) var offsets: [Int] = []
         /// Total floats.
@@ -91,10 +100,22 @@ public final class ActivationArena {
 
         /// Lays out every slot back to back.
         public init(config: LlamaConfig, batch: Int, length: Int, outputs: Int) {
+            self.init(config: config, batch: batch, length: length, outputs: outputs, packedScores: nil)
+        }
+
+        /// Lays out a packed batch: `sequences.rows` rows (as batch 1 × length M) with attention
+        /// blocks sized by its groups.
+        public init(config: LlamaConfig, sequences: PackedSequences, outputs: Int) {
+            self.init(config: config, batch: 1, length: sequences.rows, outputs: outputs,
+                      packedScores: (sequences.attentionFloats(heads: config.heads), sequences.largestScoreCount))
+        }
+
+        private init(config: LlamaConfig, batch: Int, length: Int, outputs: Int, packedScores: (attention: Int, scratch: Int)?) {
             self.config = config
             self.batch = batch
             self.length = length
             self.outputs = outputs
+            self.packedScores = packedScores
             var cursor = 0
             for slot in ActivationSlot.allCases {
                 offsets.append(cursor)
@@ -112,11 +133,11 @@ public final class ActivationArena {
             case .attnRstd, .ffnRstd: return n
             case .q, .attnOut, .dAttnOut, .dq, .dqRaw: return n * qw
             case .k, .v, .dk, .dkRaw, .dv: return n * kw
-            case .att: return batch * config.heads * length * length
+            case .att: return packedScores?.attention ?? batch * config.heads * length * length
             case .gate, .up, .hidden, .dHidden, .dGate, .dUp: return n * f
             case .headInput, .headNormed, .dHeadNormed, .dHeadInput: return r * c
             case .headRstd: return r
-            case .dAtt: return length * length
+            case .dAtt: return packedScores?.scratch ?? length * length
             }
         }
 
@@ -145,6 +166,8 @@ public final class ActivationArena {
     var outputRows: [Int] = []
     /// Whether a forward has filled the saved slots for the current layout.
     var hasForward = false
+    /// The packed layout of the last `forwardPacked` (nil after a padded forward).
+    var sequences: PackedSequences?
 
     /// Creates an arena sized for `batch × length` positions with `outputs` logit rows.
     public init(config: LlamaConfig, batch: Int, length: Int, outputs: Int) {
@@ -160,7 +183,15 @@ public final class ActivationArena {
 
     /// Re-lays the arena out for a new shape, reallocating only when the shape needs more room.
     public func prepare(batch: Int, length: Int, outputs: Int) {
-        let next = Layout(config: layout.config, batch: batch, length: length, outputs: outputs)
+        relayout(Layout(config: layout.config, batch: batch, length: length, outputs: outputs))
+    }
+
+    /// Re-lays the arena out for a packed batch, reallocating only when it needs more room.
+    public func prepare(sequences: PackedSequences, outputs: Int) {
+        relayout(Layout(config: layout.config, sequences: sequences, outputs: outputs))
+    }
+
+    private func relayout(_ next: Layout) {
         if next.total > storage.count {
             storage.deallocate()
             storage = .allocate(capacity: next.total)
@@ -168,6 +199,7 @@ public final class ActivationArena {
         }
         layout = next
         hasForward = false
+        sequences = nil
     }
 
     /// The named view of `slot` (for per-layer slots, of `layer`).

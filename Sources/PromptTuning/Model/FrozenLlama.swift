@@ -6,16 +6,32 @@ import LanguageModel
 /// The frozen base model as the trainer sees it: one forward and backward pass over a batch with
 /// the prompt vector prepended to every row (DESIGN §2), returning the loss and the gradient
 /// with respect to the prompt only. Buffers are kept between calls, so a step allocates little.
+///
+/// Two paths give the same result: `.sharedPrefix` (the default) packs the batch with the prompt
+/// rows stored once and no padding (`PackedSequences`), so the prompt's activations are computed
+/// once per batch and its gradient arrives summed; `.plain` runs every padded row whole and sums
+/// the prompt rows' gradients afterwards. The tests hold one against the other.
 public final class FrozenLlama: PromptGradientModel {
+    /// How a batch is laid out for the network.
+    public enum Path: Sendable {
+        /// Prompt rows once, then each row's tokens, no padding (`LlamaModel.forwardPacked`).
+        case sharedPrefix
+        /// Every row `[prompt ; tokens ; padding]` whole (`LlamaModel.forward`).
+        case plain
+    }
+
     /// The network (weights never change).
     public let network: LlamaModel
+    /// The layout used by `lossAndGradient` and `loss`.
+    public var path: Path
     private let arena: ActivationArena
-    private var inputs: [Float] = []   // (B, S, C)
-    private var dInputs: [Float] = []  // (B, S, C)
+    private var inputs: [Float] = []   // (B, S, C), or (M, C) packed
+    private var dInputs: [Float] = []  // (B, S, C), or (M, C) packed
 
     /// Wraps a model.
-    public init(network: LlamaModel) {
+    public init(network: LlamaModel, path: Path = .sharedPrefix) {
         self.network = network
+        self.path = path
         self.arena = ActivationArena(config: network.config, batch: 1, length: 1, outputs: 1)
     }
 
@@ -24,6 +40,7 @@ public final class FrozenLlama: PromptGradientModel {
         let c = network.config.width, n = batch.virtualTokens, s = batch.sequenceLength, b = batch.rows
         precondition(prompt.rows == n && prompt.width == c, "prompt (\(prompt.rows), \(prompt.width)) does not fit batch N = \(n), C = \(c)")
         try checkLength(batch)
+        if path == .sharedPrefix { return packedLossAndGradient(prompt: prompt, batch: batch) }
         fillInputs(prompt: prompt, batch: batch)
         let lengths = batch.lengths.map { n + $0 }
         let positions = batch.targets.map { ($0.row, $0.position) }
@@ -63,6 +80,18 @@ public final class FrozenLlama: PromptGradientModel {
         let n = batch.virtualTokens, s = batch.sequenceLength, b = batch.rows
         let empty = PromptVector(rows: 0, width: network.config.width, values: [], initDescription: "none")
         precondition((prompt?.rows ?? 0) == n, "prompt rows must equal the batch's virtual tokens")
+        if path == .sharedPrefix {
+            let sequences = fillPackedInputs(prompt: prompt ?? empty, batch: batch)
+            let rows = batch.targets.map { sequences.row(batchRow: $0.row, position: $0.position) }
+            let logits = inputs.withUnsafeBufferPointer {
+                network.forwardPacked(inputs: .init(rebasing: $0[0..<(sequences.rows * network.config.width)]),
+                                      sequences: sequences, outputRows: rows, activations: arena)
+            }
+            return logits.withUnsafeBufferPointer {
+                CrossEntropy.forward(logits: $0.baseAddress!, labels: batch.labels, rows: batch.targetRows,
+                                     rowCount: b, vocab: network.config.vocab)
+            }
+        }
         fillInputs(prompt: prompt ?? empty, batch: batch)
         arena.prepare(batch: b, length: s, outputs: batch.targets.count)
         let logits = inputs.withUnsafeBufferPointer {
@@ -74,6 +103,60 @@ public final class FrozenLlama: PromptGradientModel {
                                  rowCount: b, vocab: network.config.vocab)
         }
     }
+
+    // MARK: - Shared-prefix path
+
+    /// `lossAndGradient` over the packed layout: the prompt's rows are the first N packed rows,
+    /// so d prompt is their gradient as the backward leaves it (already summed over the batch).
+    private func packedLossAndGradient(prompt: PromptVector, batch: Batch) -> BatchGradient {
+        let c = network.config.width, n = batch.virtualTokens
+        let sequences = fillPackedInputs(prompt: prompt, batch: batch)
+        let rows = batch.targets.map { sequences.row(batchRow: $0.row, position: $0.position) }
+        // logits: (R, V), then overwritten with dLogits by the fused softmax-CE backward (1/R inside).
+        var logits = inputs.withUnsafeBufferPointer {
+            network.forwardPacked(inputs: .init(rebasing: $0[0..<(sequences.rows * c)]), sequences: sequences,
+                                  outputRows: rows, activations: arena)
+        }
+        let loss = logits.withUnsafeMutableBufferPointer {
+            CrossEntropy.forwardBackward(logits: $0.baseAddress!, labels: batch.labels, rows: batch.targetRows,
+                                         rowCount: batch.rows, vocab: network.config.vocab)
+        }
+        let count = sequences.rows * c
+        if dInputs.count < count { dInputs = [Float](repeating: 0, count: count) }
+        logits.withUnsafeBufferPointer { dLogits in
+            dInputs.withUnsafeMutableBufferPointer {
+                network.backwardPacked(dLogits: dLogits, activations: arena, dInputs: .init(rebasing: $0[0..<count]))
+            }
+        }
+        return BatchGradient(loss: loss.loss, exampleNLLs: loss.rowNLLSums, gradient: Array(dInputs[0..<(n * c)]),
+                             tokenCount: loss.tokenCount)
+    }
+
+    /// inputs (M, C): the prompt's N rows once, then each row's real tokens (no padding).
+    private func fillPackedInputs(prompt: PromptVector, batch: Batch) -> PackedSequences {
+        let c = network.config.width, n = batch.virtualTokens
+        let sequences = PackedSequences.sharedPrefix(n, lengths: batch.lengths.map { n + $0 })
+        let count = sequences.rows * c
+        if inputs.count < count { inputs = [Float](repeating: 0, count: count) }
+        let table = network.weights.tokenEmbedding
+        inputs.withUnsafeMutableBufferPointer { x in
+            prompt.values.withUnsafeBufferPointer { p in
+                table.withUnsafeBufferPointer { e in
+                    if n > 0 { x.baseAddress!.update(from: p.baseAddress!, count: n * c) }
+                    for row in 0..<batch.rows {
+                        let start = sequences.groups[sequences.rowGroups[row]].start
+                        for t in 0..<batch.lengths[row] {
+                            let id = Int(batch.tokens[row * batch.length + t])
+                            (x.baseAddress! + (start + t) * c).update(from: e.baseAddress! + id * c, count: c)
+                        }
+                    }
+                }
+            }
+        }
+        return sequences
+    }
+
+    // MARK: - Plain path
 
     /// A batch longer than the model's context is refused before any buffer is touched.
     private func checkLength(_ batch: Batch) throws {
