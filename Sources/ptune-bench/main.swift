@@ -24,6 +24,10 @@ let path = arguments.firstIndex(of: "--model").map { arguments[$0 + 1] } ?? Mode
 let pairsPath = arguments.firstIndex(of: "--pairs").map { arguments[$0 + 1] } ?? "Docs/examples/sentiment.jsonl"
 // --kernels quantized (default: block kernels on the GGUF bytes for single rows) | float32
 let kernels = arguments.firstIndex(of: "--kernels").map { arguments[$0 + 1] } ?? "quantized"
+// --decode-context N: the prompt prefilled before the 64 decoded tokens (default 64), for decode
+// speed against context length. --no-train: leave out the prompt-tuning update (inference only).
+let promptTokens = arguments.firstIndex(of: "--decode-context").flatMap { Int(arguments[$0 + 1]) } ?? 64
+let train = !arguments.contains("--no-train")
 ThreadCount.set(threads)
 
 do {
@@ -38,25 +42,30 @@ do {
     var prefill: [Double] = []
     var decode: [Double] = []
     for run in 0..<runs {
-        let result = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: 64, decodeTokens: 64,
+        let result = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: promptTokens, decodeTokens: 64,
                                               seed: UInt64(run))
         prefill.append(result.prefillTokensPerSecond)
         decode.append(result.decodeTokensPerSecond)
     }
-    let training = try TrainingBenchmark().run(model: model!, pairsFile: URL(fileURLWithPath: pairsPath))
-    let fields: [(String, JSONValue)] = [
+    var fields: [(String, JSONValue)] = [
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
         ("threads", .int(threads)), ("runs", .int(runs)), ("kernels", .string(quantized == nil ? "float32" : "quantized")),
         ("load_s", .number((median(loadTimes) * 1000).rounded() / 1000)),
+        ("prompt_tokens", .int(promptTokens)),
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),
         ("decode_tokens_per_s_range", .array([.number(decode.min()!), .number(decode.max()!)])),
-        ("train_update_s", .number((training.medianSeconds * 1000).rounded() / 1000)),
-        ("train_update_s_range", .array([.number(training.rangeSeconds.0), .number(training.rangeSeconds.1)])),
-        ("train_shape", .string("batch 8 sentiment pairs + 20 virtual tokens, \(training.positions) positions (\(training.realPositions) real), \(training.targetTokens) targets")),
-        ("train_tokens_per_s", .number((Double(training.realPositions) / training.medianSeconds).rounded())),
-        ("train_gflops", .number((training.gflops / training.medianSeconds * 10).rounded() / 10)),
     ]
+    if train {
+        let training = try TrainingBenchmark().run(model: model!, pairsFile: URL(fileURLWithPath: pairsPath))
+        fields += [
+            ("train_update_s", .number((training.medianSeconds * 1000).rounded() / 1000)),
+            ("train_update_s_range", .array([.number(training.rangeSeconds.0), .number(training.rangeSeconds.1)])),
+            ("train_shape", .string("batch 8 sentiment pairs + 20 virtual tokens, \(training.positions) positions (\(training.realPositions) real), \(training.targetTokens) targets")),
+            ("train_tokens_per_s", .number((Double(training.realPositions) / training.medianSeconds).rounded())),
+            ("train_gflops", .number((training.gflops / training.medianSeconds * 10).rounded() / 10)),
+        ]
+    }
     print(JSONValue.object(fields).serialized())
 } catch {
     FileHandle.standardError.write(Data("ptune-bench: \(error)\n".utf8))
