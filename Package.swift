@@ -27,9 +27,11 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]),
 
         // MARK: - Library modules
+        // The decode kernels in C: AVX/FMA code behind runtime CPU checks, and the thread pool.
+        .target(name: "CKernels", path: "Sources/CKernels"),
         .target(
             name: "Numerics",
-            dependencies: [.target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
+            dependencies: ["CKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
             swiftSettings: optimized),
         .target(name: "LanguageModel", dependencies: ["Numerics"], swiftSettings: optimized),
         .target(name: "PromptTuning", dependencies: ["LanguageModel", "Numerics"], swiftSettings: optimized),

@@ -24,6 +24,10 @@ let path = arguments.firstIndex(of: "--model").map { arguments[$0 + 1] } ?? Mode
 let pairsPath = arguments.firstIndex(of: "--pairs").map { arguments[$0 + 1] } ?? "Docs/examples/sentiment.jsonl"
 // --kernels quantized (default: block kernels on the GGUF bytes for single rows) | float32
 let kernels = arguments.firstIndex(of: "--kernels").map { arguments[$0 + 1] } ?? "quantized"
+// --decode-context N: the prompt prefilled before the 64 decoded tokens (default 64), for decode
+// speed against context length. --no-train: leave out the prompt-tuning update (inference only).
+let promptTokens = arguments.firstIndex(of: "--decode-context").flatMap { Int(arguments[$0 + 1]) } ?? 64
+let train = !arguments.contains("--no-train")
 ThreadCount.set(threads)
 runTrainingModes(arguments: arguments, modelPath: path, threads: threads)  // --train-only, --write-pairs: exit there
 
@@ -39,19 +43,21 @@ do {
     var prefill: [Double] = []
     var decode: [Double] = []
     for run in 0..<runs {
-        let result = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: 64, decodeTokens: 64,
+        let result = try DecodeBenchmark.run(weights: weights, quantized: quantized, promptTokens: promptTokens, decodeTokens: 64,
                                               seed: UInt64(run))
         prefill.append(result.prefillTokensPerSecond)
         decode.append(result.decodeTokensPerSecond)
     }
-    let fields: [(String, JSONValue)] = [
+    var fields: [(String, JSONValue)] = [
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
         ("threads", .int(threads)), ("runs", .int(runs)), ("kernels", .string(quantized == nil ? "float32" : "quantized")),
         ("load_s", .number((median(loadTimes) * 1000).rounded() / 1000)),
+        ("prompt_tokens", .int(promptTokens)),
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),
         ("decode_tokens_per_s_range", .array([.number(decode.min()!), .number(decode.max()!)])),
-    ] + (try trainingFields(model: model!, arguments: arguments))
+    ]
+    if train { fields += try trainingFields(model: model!, arguments: arguments) }
     print(JSONValue.object(fields).serialized())
 } catch {
     FileHandle.standardError.write(Data("ptune-bench: \(error)\n".utf8))

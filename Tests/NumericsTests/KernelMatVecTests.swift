@@ -60,10 +60,11 @@ private func expectClose(_ got: [Float], _ expected: [Float], scale: [Float], _ 
 
 @Suite("Kernels: block-format matrix-vector products")
 struct KernelMatVecTests {
-    @Test("fast equals plain and dequantize-then-BLAS on random blocks", arguments: [
+    @Test("fast equals plain and dequantize-then-BLAS on random blocks, on every kernel path", arguments: [
         (GGMLType.q4_1, 131, 576), (GGMLType.q4_1, 64, 1536), (GGMLType.q8_0, 200, 576), (GGMLType.q8_0, 7, 32),
-    ])
-    func fastMatchesPlain(type: GGMLType, rows: Int, columns: Int) throws {
+    ], KernelPath.available)
+    func fastMatchesPlain(shape: (GGMLType, Int, Int), path: KernelPath) throws {
+        let (type, rows, columns) = shape
         let m = try RandomMatrix(type, rows: rows, columns: columns, seed: UInt64(rows * 1000 + columns))
         let x = randomInput(columns, seed: 7)
         let input = MatVecInput(capacity: columns)
@@ -71,7 +72,7 @@ struct KernelMatVecTests {
         let dense = m.withMatrix { $0.dequantized() }
         m.withMatrix { w in
             x.withUnsafeBufferPointer { xp in
-                QuantizedMatVec.multiply(w, xp.baseAddress!, input: input, into: &fast, threads: 2)
+                QuantizedMatVec.multiply(w, xp.baseAddress!, input: input, into: &fast, threads: 2, path: path)
                 QuantizedMatVec.plain(w, xp.baseAddress!, into: &plain)
                 dense.withUnsafeBufferPointer { a in
                     BLAS.sgemv(trans: false, m: rows, n: columns, alpha: 1, a: a.baseAddress!, lda: columns,
@@ -80,13 +81,14 @@ struct KernelMatVecTests {
             }
         }
         let scale = magnitudes(dense, x, rows: rows)
-        expectClose(fast, plain, scale: scale, "\(type) fast vs plain")
-        expectClose(fast, blas, scale: scale, "\(type) fast vs dequantize + sgemv")
+        expectClose(fast, plain, scale: scale, "\(type) \(path) fast vs plain")
+        expectClose(fast, blas, scale: scale, "\(type) \(path) fast vs dequantize + sgemv")
         expectClose(plain, blas, scale: scale, "\(type) plain vs dequantize + sgemv")
     }
 
-    @Test("results are bit-identical for 1, 2 and 3 threads; accumulate adds into the output")
-    func threadCountInvariance() throws {
+    @Test("results are bit-identical for 1, 2 and 3 threads; accumulate adds into the output",
+          arguments: KernelPath.available)
+    func threadCountInvariance(path: KernelPath) throws {
         let a = try RandomMatrix(.q4_1, rows: 300, columns: 576, seed: 1)
         let b = try RandomMatrix(.q8_0, rows: 70, columns: 576, seed: 2)
         let x = randomInput(576, seed: 3)
@@ -101,7 +103,7 @@ struct KernelMatVecTests {
                         yb.withUnsafeMutableBufferPointer { pb in
                             QuantizedMatVec.multiply([MatVecJob(matrix: wa, output: pa.baseAddress!, accumulate: true),
                                                       MatVecJob(matrix: wb, output: pb.baseAddress!)],
-                                                     input: input, threads: threads)
+                                                     input: input, threads: threads, path: path)
                         }
                     }
                 }
@@ -109,13 +111,29 @@ struct KernelMatVecTests {
             results.append(ya + yb)
         }
         let differing = results[0].indices.filter { results[0][$0] != results[1][$0] || results[0][$0] != results[2][$0] }
-        #expect(differing.isEmpty, "\(differing.count) outputs differ between thread counts, first at \(differing.first ?? -1)")
+        #expect(differing.isEmpty, "\(path): \(differing.count) outputs differ between thread counts, first at \(differing.first ?? -1)")
 
         // accumulate: the Q4_1 rows started at 1, so they are 1 + the plain product.
         var plain = [Float](repeating: 1, count: 300)
         a.withMatrix { w in x.withUnsafeBufferPointer { QuantizedMatVec.plain(w, $0.baseAddress!, into: &plain, accumulate: true) } }
         let dense = a.withMatrix { $0.dequantized() }
-        expectClose(Array(results[0][0..<300]), plain, scale: magnitudes(dense, x, rows: 300).map { $0 + 1 }, "accumulate")
+        expectClose(Array(results[0][0..<300]), plain, scale: magnitudes(dense, x, rows: 300).map { $0 + 1 }, "\(path) accumulate")
+    }
+
+    @Test("the two fast paths agree within the kernel tolerance, and the AVX path runs where the CPU has it")
+    func pathsAgree() throws {
+        #expect(KernelPath.available.first == .portable)
+        let m = try RandomMatrix(.q8_0, rows: 257, columns: 1536, seed: 9)
+        let x = randomInput(1536, seed: 10)
+        let input = MatVecInput(capacity: 1536)
+        var outputs: [[Float]] = []
+        for path in KernelPath.available {
+            var y = [Float](repeating: .nan, count: 257)
+            m.withMatrix { w in x.withUnsafeBufferPointer { QuantizedMatVec.multiply(w, $0.baseAddress!, input: input, into: &y, path: path) } }
+            outputs.append(y)
+        }
+        let dense = m.withMatrix { $0.dequantized() }
+        for y in outputs.dropFirst() { expectClose(y, outputs[0], scale: magnitudes(dense, x, rows: 257), "avx vs portable") }
     }
 
     @Test("the fast half conversion of block scales equals HalfFloat on every pattern")

@@ -118,9 +118,27 @@ public final class GGUFFile: @unchecked Sendable {  // read-only memory and `let
     public func floats(_ tensor: GGUFTensorInfo) throws -> [Float] {
         guard tensor.type.isSupported else { throw GGUFError.unsupportedTensorType(tensor.type, tensor: tensor.name) }
         return try [Float](unsafeUninitializedCapacity: tensor.elementCount) { buffer, initialized in
-            if let out = buffer.baseAddress { try dequantize(tensor, into: out) }
+            if let out = buffer.baseAddress {
+                Self.populate(UnsafeMutableRawBufferPointer(buffer))
+                try dequantize(tensor, into: out)
+            }
             initialized = tensor.elementCount
         }
+    }
+
+    /// Maps in the pages of a fresh, large buffer with one call before it is written. Loading
+    /// writes ~540 MB of Float32 weights; faulting them in one 4 KB page at a time is most of the
+    /// load time on a VM (measured: 0.52 s of CPU for 540 MB page by page, 0.34 s populated in
+    /// bulk). `MADV_POPULATE_WRITE` (Linux 5.14+); elsewhere, or if refused, pages fault as usual.
+    private static func populate(_ buffer: UnsafeMutableRawBufferPointer) {
+        #if os(Linux)
+        let page = 4096, madvPopulateWrite: Int32 = 23
+        guard buffer.count >= 1 << 20, let base = buffer.baseAddress else { return }
+        let start = (Int(bitPattern: base) + page - 1) / page * page
+        let end = (Int(bitPattern: base) + buffer.count) / page * page
+        guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(first, end - start, madvPopulateWrite)
+        #endif
     }
 
     /// The values of the tensor called `name`; throws when it is absent.

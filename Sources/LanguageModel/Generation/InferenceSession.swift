@@ -243,18 +243,13 @@ public final class InferenceSession {
         let hs = cfg.headSize, nh = cfg.heads, kvh = cfg.kvHeads
         let qd = nh * hs, kvd = kvh * hs, group = nh / kvh, p = p0 + t
         let scale = 1 / Float(hs).squareRoot()
-        if t == 1 {
-            // One row: the `group` query heads sharing kv head g are adjacent rows (group, HS) of q,
-            // so one product per kv head reads its keys and values once. att: (group, P).
-            for g in 0..<kvh {
-                BLAS.sgemm(transA: false, transB: true, m: group, n: p, k: hs, alpha: scale,
-                           a: s.q + g * group * hs, lda: hs, b: keys + g * hs, ldb: kvd,
-                           beta: 0, c: s.att, ldc: p)
-                for j in 0..<group { DecodeKernels.causalSoftmax(s.att + j * p, valid: p, count: p) }
-                BLAS.sgemm(transA: false, transB: false, m: group, n: hs, k: p, alpha: 1,
-                           a: s.att, lda: p, b: values + g * hs, ldb: kvd,
-                           beta: 0, c: s.attnOut + g * group * hs, ldc: hs)
-            }
+        if t == 1 && hs % 8 == 0 {
+            // One row: every head's scores, softmax and weighted values in one pass over the cache,
+            // split over the worker threads by head (att: (NH, P) scratch). Tiny test models with
+            // other head sizes take the per-head sgemm path below.
+            DecodeAttention.attend(q: s.q, keys: keys, values: values,
+                                   shape: .init(heads: nh, group: group, headSize: hs, positions: p, stride: kvd),
+                                   scale: scale, scores: s.att, out: s.attnOut)
             return
         }
         // Per query head h (kv head h / group): att (T, P) = q_h · K_kvᵀ · scale, causal softmax

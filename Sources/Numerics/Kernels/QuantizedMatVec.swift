@@ -1,6 +1,20 @@
-import Dispatch
+import CKernels
 
 // R = rows of one matrix, K = input width.
+
+/// Which implementation of the fast block kernels runs.
+public enum KernelPath: Sendable, Equatable, CaseIterable {
+    /// The Swift SIMD4 kernels (any CPU).
+    case portable
+    /// The C kernels for AVX + FMA + F16C (8 lanes, fused multiply-adds; AVX2 where it helps).
+    case avx
+
+    /// The fastest path this CPU runs: `.avx` when it has AVX, FMA and F16C, else `.portable`.
+    public static let best: KernelPath = ck_simd_level() >= 1 ? .avx : .portable
+
+    /// The paths this CPU can run (`.portable` always).
+    public static var available: [KernelPath] { best == .avx ? [.portable, .avx] : [.portable] }
+}
 
 /// One product of a batch: `output (R) (+)= matrix (R, K) · x`.
 public struct MatVecJob: @unchecked Sendable {  // raw pointers into buffers the caller owns
@@ -24,36 +38,48 @@ public struct MatVecJob: @unchecked Sendable {  // raw pointers into buffers the
 /// The rows of all jobs of a call are cut into fixed chunks of `chunkRows` (never crossing a
 /// job), and the chunks into `threads` contiguous runs. Every output row is computed whole by one
 /// thread with the same instruction sequence whatever the thread count, so the results are
-/// bit-identical for any `threads` (and any machine with the same float semantics).
+/// bit-identical for any `threads` (and, for one `KernelPath`, any machine with it). The threads
+/// are a persistent pool (`ck_parallel`): a call costs about a microsecond to fan out, which
+/// matters at ~120 calls per decoded token.
 public enum QuantizedMatVec {
     /// Rows per unit of work handed to a thread.
     public static let chunkRows = 64
 
     /// Runs every job on the input prepared in `input` (whose width must be each matrix's columns),
-    /// with `threads` threads (default: `ThreadCount.current`).
-    public static func multiply(_ jobs: [MatVecJob], input: MatVecInput, threads: Int = ThreadCount.current) {
+    /// with `threads` threads (default: `ThreadCount.current`) on kernel `path`.
+    public static func multiply(_ jobs: [MatVecJob], input: MatVecInput, threads: Int = ThreadCount.current,
+                                path: KernelPath = .best) {
         for job in jobs {
             precondition(job.matrix.columns == input.width,
                          "matrix of \(job.matrix.columns) columns times a prepared input of \(input.width)")
         }
+        precondition(path == .portable || KernelPath.best == .avx, "the AVX kernels on a CPU without AVX, FMA and F16C")
         let chunks = jobs.reduce(0) { $0 + ($1.matrix.rows + chunkRows - 1) / chunkRows }
         let workers = max(1, min(threads, chunks))
         if workers == 1 {
-            run(jobs, input: input, chunks: 0..<chunks)
+            run(jobs, input: input, chunks: 0..<chunks, path: path)
             return
         }
-        let box = UncheckedInput(input)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            run(jobs, input: box.input, chunks: (w * chunks / workers)..<((w + 1) * chunks / workers))
+        jobs.withUnsafeBufferPointer { jobList in
+            var call = ParallelCall(jobs: jobList, input: input, chunks: chunks, path: path)
+            withUnsafeMutablePointer(to: &call) { pointer in
+                ck_parallel({ context, part, parts in
+                    let call = context!.assumingMemoryBound(to: ParallelCall.self).pointee
+                    let p = Int(part), n = Int(parts)
+                    QuantizedMatVec.run(call.jobs, input: call.input,
+                                        chunks: (p * call.chunks / n)..<((p + 1) * call.chunks / n), path: call.path)
+                }, pointer, Int32(workers))
+            }
         }
     }
 
     /// One job: `output (+)= matrix · x`, preparing `x (K)` into `input` first.
     public static func multiply(_ matrix: QuantizedMatrix, _ x: UnsafePointer<Float>, input: MatVecInput,
                                 into output: UnsafeMutablePointer<Float>, accumulate: Bool = false,
-                                threads: Int = ThreadCount.current) {
+                                threads: Int = ThreadCount.current, path: KernelPath = .best) {
         input.prepare(x, count: matrix.columns)
-        multiply([MatVecJob(matrix: matrix, output: output, accumulate: accumulate)], input: input, threads: threads)
+        multiply([MatVecJob(matrix: matrix, output: output, accumulate: accumulate)], input: input,
+                 threads: threads, path: path)
     }
 
     /// The plain reference for one matrix on the raw input `x (K)`: dequantize each weight, sum in
@@ -69,7 +95,8 @@ public enum QuantizedMatVec {
     // MARK: - Work
 
     /// Runs chunks `chunks` of the jobs' rows (chunk numbering runs through the jobs in order).
-    private static func run(_ jobs: [MatVecJob], input: MatVecInput, chunks: Range<Int>) {
+    private static func run<Jobs: Collection<MatVecJob>>(_ jobs: Jobs, input: MatVecInput, chunks: Range<Int>,
+                                                         path: KernelPath) {
         var first = 0  // number of the job's first chunk
         for job in jobs {
             let rows = job.matrix.rows
@@ -77,9 +104,18 @@ public enum QuantizedMatVec {
             let lo = max(chunks.lowerBound, first), hi = min(chunks.upperBound, first + count)
             if lo < hi {
                 let range = ((lo - first) * chunkRows)..<min(rows, (hi - first) * chunkRows)
-                switch job.matrix.type {
-                case .q4_1: Q4_1MatVec.multiply(job.matrix, input, rows: range, into: job.output, accumulate: job.accumulate)
-                default: Q8_0MatVec.multiply(job.matrix, input, rows: range, into: job.output, accumulate: job.accumulate)
+                let m = job.matrix
+                switch (m.type, path) {
+                case (.q4_1, .portable):
+                    Q4_1MatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
+                case (.q4_1, .avx):
+                    ck_q4_1_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.q41,
+                                 input.blockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0)
+                case (_, .portable):
+                    Q8_0MatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
+                case (_, .avx):
+                    ck_q8_0_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.plain,
+                                 range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0, ck_simd_level())
                 }
             }
             first += count
@@ -87,11 +123,13 @@ public enum QuantizedMatVec {
     }
 }
 
-/// Hands the prepared input to the worker threads: they only read it, and `multiply` does not
-/// return (so nobody writes it) until they are done.
-private struct UncheckedInput: @unchecked Sendable {
+/// One parallel call as the pool's workers see it: they only read the jobs and the prepared input,
+/// and `multiply` does not return (so nobody writes them) until every part is done.
+private struct ParallelCall {
+    let jobs: UnsafeBufferPointer<MatVecJob>
     let input: MatVecInput
-    init(_ input: MatVecInput) { self.input = input }
+    let chunks: Int
+    let path: KernelPath
 }
 
 extension QuantizedMatVec {

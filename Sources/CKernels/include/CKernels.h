@@ -1,0 +1,50 @@
+// CKernels: the decode hot loops in C, compiled for AVX + FMA + F16C (and AVX2 where it helps)
+// behind runtime checks, plus a small persistent thread pool. Numerics wraps every entry point;
+// nothing else calls these directly. R = rows, K = columns, NB = K / 32 blocks per row.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// MARK: - CPU features
+
+/// The widest vector set the kernels may use on this CPU (and OS): 0 = none (use the portable
+/// Swift kernels), 1 = AVX + FMA + F16C, 2 = the same plus AVX2. Computed once.
+int ck_simd_level(void);
+
+// MARK: - Block matrix-vector products (level >= 1 only)
+
+/// y[r] (+)= row r · x for r in [r0, r1) of a Q4_1 matrix (rows of NB 20-byte blocks at
+/// base + r * row_bytes). q41: x in the reordered, pre-scaled layout of `MatVecInput` (NB, 8, 4);
+/// block_sums: Σ x per block (NB).
+void ck_q4_1_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *q41,
+                  const float *block_sums, size_t r0, size_t r1, float *y, int accumulate);
+
+/// y[r] (+)= row r · x for r in [r0, r1) of a Q8_0 matrix (rows of NB 34-byte blocks).
+/// x: (K) in natural order. level: 2 uses AVX2 sign extension, 1 the SSE4.1 + AVX path.
+void ck_q8_0_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *x,
+                  size_t r0, size_t r1, float *y, int accumulate, int level);
+
+// MARK: - Decode attention
+
+/// Causal attention of one query row over `positions` cached positions, for query heads
+/// [h0, h1): scores (NH, P) = scale · q_h · K_gᵀ (g = h / group), softmax per head (max
+/// subtracted, sum left to right), out_h (HS) = Σ_j p_j · V_g[j]. q: (NH, HS); keys, values:
+/// (P, kv_stride) with kv head g at columns g·HS; out: (NH, HS). head_size: a multiple of 8.
+/// level >= 1 runs the AVX + FMA build of the same loop.
+void ck_attend(const float *q, const float *keys, const float *values, size_t kv_stride,
+               size_t positions, size_t head_size, size_t group, float scale, float *scores,
+               float *out, size_t h0, size_t h1, int level);
+
+// MARK: - Thread pool
+
+/// One part of a parallel call: runs part `part` of `parts` on `context`.
+typedef void (*ck_task)(void *context, int part, int parts);
+
+/// Runs task(context, p, parts) for p = 0 ..< parts, part 0 on the calling thread and the others
+/// on persistent workers (created on first use, spinning briefly between calls, then sleeping).
+/// Returns when every part is done. Not reentrant: one caller at a time (callers serialize).
+void ck_parallel(ck_task task, void *context, int parts);
+
+#endif
