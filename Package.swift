@@ -29,15 +29,17 @@ let package = Package(
         // MARK: - Library modules
         // The decode kernels in C: AVX/FMA code behind runtime CPU checks, and the thread pool.
         .target(name: "CKernels", path: "Sources/CKernels"),
+        // Atomic, durable file replacement shared by every writer (adapters, history, recordings, plots).
+        .target(name: "AtomicFiles"),
         .target(
             name: "Numerics",
             dependencies: ["CKernels", .target(name: "COpenBLAS", condition: .when(platforms: [.linux]))],
             swiftSettings: optimized),
-        .target(name: "LanguageModel", dependencies: ["Numerics"], swiftSettings: optimized),
-        .target(name: "PromptTuning", dependencies: ["LanguageModel", "Numerics"], swiftSettings: optimized),
+        .target(name: "LanguageModel", dependencies: ["Numerics", "AtomicFiles"], swiftSettings: optimized),
+        .target(name: "PromptTuning", dependencies: ["LanguageModel", "Numerics", "AtomicFiles"], swiftSettings: optimized),
         .target(name: "PTScript"),
-        .target(name: "Terminal", dependencies: ["CEditLine"]),
-        .target(name: "Studio", dependencies: ["PTScript", "PromptTuning", "LanguageModel", "Numerics", "Terminal"]),
+        .target(name: "Terminal", dependencies: ["CEditLine", "AtomicFiles"]),
+        .target(name: "Studio", dependencies: ["PTScript", "PromptTuning", "LanguageModel", "Numerics", "Terminal", "AtomicFiles"]),
         .target(name: "LanguageServer", dependencies: ["PTScript"]),
         .target(name: "PTuneTestSupport", dependencies: ["LanguageModel", "Numerics"]),
 
@@ -56,11 +58,11 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "PTuneTestSupport"]),
         .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModel", "Numerics", "PTuneTestSupport"]),
-        .testTarget(name: "PromptTuningTests", dependencies: ["PromptTuning", "LanguageModel", "PTuneTestSupport"]),
+        .testTarget(name: "PromptTuningTests", dependencies: ["PromptTuning", "LanguageModel", "PTuneTestSupport", "AtomicFiles"]),
         .testTarget(name: "PTScriptTests", dependencies: ["PTScript"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "PTScript"]),
-        .testTarget(name: "StudioTests", dependencies: ["Studio", "PTScript", "PTuneTestSupport", "CEditLine"]),
+        .testTarget(name: "StudioTests", dependencies: ["Studio", "PTScript", "PTuneTestSupport", "CEditLine", "AtomicFiles"]),
     ],
     swiftLanguageModes: [.v6]
 )

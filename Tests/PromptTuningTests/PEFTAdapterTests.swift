@@ -3,6 +3,7 @@ import Numerics
 import Testing
 import LanguageModel
 @testable import PromptTuning
+import AtomicFiles
 
 /// A fresh, empty temporary directory; removed by the caller.
 private func temporaryDirectory() throws -> URL {
@@ -157,6 +158,6 @@ struct PEFTAdapterTests {
         #expect(try String(contentsOf: file, encoding: .utf8) == "new")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["f.json"])
         let unwritable = directory.appendingPathComponent("no/such/dir/f.json")
-        #expect(throws: AdapterError.self) { try AtomicFile.write(Data(), to: unwritable) }
+        #expect(throws: AtomicWriteError.self) { try AtomicFile.write(Data(), to: unwritable) }
     }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import Numerics
 
@@ -99,7 +100,7 @@ public struct GGUFWriter: Sendable {
 
     /// Writes the file to `path`, replacing any file there.
     public func write(to path: String) throws {
-        try data().write(to: URL(fileURLWithPath: path), options: .atomic)
+        try AtomicFile.write(data(), to: URL(fileURLWithPath: path))
     }
 }
 

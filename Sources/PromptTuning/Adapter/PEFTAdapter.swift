@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import LanguageModel
 
@@ -45,10 +46,17 @@ public enum PEFTAdapter {
         } catch {
             throw .weights(path: directory.appendingPathComponent(weightsFile).path, reason: error.description)
         }
-        try AtomicFile.write(weights, to: directory.appendingPathComponent(weightsFile))
-        try AtomicFile.write(try json(config, file: configFile, in: directory), to: directory.appendingPathComponent(configFile))
-        if let state {
-            try AtomicFile.write(try json(state, file: stateFile, in: directory), to: directory.appendingPathComponent(stateFile))
+        // All three are written and flushed before any replaces its old file: a full disk or a
+        // read-only folder leaves the old adapter whole, and a kill can only fall in the renames.
+        var files: [(bytes: Data, url: URL)] = [
+            (weights, directory.appendingPathComponent(weightsFile)),
+            (try json(config, file: configFile, in: directory), directory.appendingPathComponent(configFile)),
+        ]
+        if let state { files.append((try json(state, file: stateFile, in: directory), directory.appendingPathComponent(stateFile))) }
+        do {
+            try AtomicFile.writeAll(files)
+        } catch {
+            throw .file(error)
         }
     }
 
@@ -154,6 +162,8 @@ public enum AdapterError: Error, Sendable, Equatable, CustomStringConvertible {
     case weights(path: String, reason: String)
     /// A file could not be written.
     case write(path: String, reason: String)
+    /// A file could not be replaced; the old one is kept.
+    case file(AtomicWriteError)
 
     /// One line: what was expected, what was found.
     public var description: String {
@@ -171,6 +181,7 @@ public enum AdapterError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .shapeMismatch(path, expected, found): return "\(path): expected prompt shape \(expected), found \(found)"
         case let .weights(path, reason): return "\(path): \(reason)"
         case let .write(path, reason): return "\(path): cannot write (\(reason))"
+        case let .file(error): return error.description
         }
     }
 }

@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 
 /// Files written by the teaching views (`map to "map.svg"`): replaced atomically, so a reader (a
@@ -10,6 +11,10 @@ public enum ViewFile {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw .write(path: url.path, reason: "the directory \(directory) does not exist")
         }
-        try AtomicFile.write(Data(text.utf8), to: url)
+        do {
+            try AtomicFile.write(text, to: url)
+        } catch {
+            throw .file(error)
+        }
     }
 }

@@ -12,6 +12,14 @@ struct LineReader {
     private var first = true
     /// The 1-based number of the line last returned.
     private(set) var lineNumber = 0
+    /// Bytes read from the file so far.
+    private(set) var bytesRead = 0
+    /// The most bytes the buffer ever held: at most the longest line plus one chunk, whatever the
+    /// file's size (the streaming guarantee, checked by tests).
+    private(set) var largestBuffer = 0
+    /// Called after every chunk with the bytes read so far; returning false stops the read
+    /// (`PairsError.stopped`), e.g. on ^C.
+    var progress: ((Int) -> Bool)?
 
     private static let chunkSize = 1 << 16
 
@@ -67,6 +75,9 @@ struct LineReader {
         }
         if let chunk, !chunk.isEmpty {
             buffer.append(contentsOf: chunk)
+            bytesRead += chunk.count
+            largestBuffer = max(largestBuffer, buffer.count)
+            if let progress, !progress(bytesRead) { throw .stopped(file: name, line: lineNumber) }
         } else {
             atEOF = true
         }

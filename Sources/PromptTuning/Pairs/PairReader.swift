@@ -17,10 +17,16 @@ public enum PairReader {
     /// pair locations (default: the path as given). The format comes from the extension
     /// (`.csv`, `.jsonl`/`.ndjson`, `.json`), and for `.json` or unknown extensions from the first
     /// non-blank byte: `[` is a JSON array, `{` is JSONL, anything else CSV.
-    public static func read(contentsOf url: URL, name: String? = nil) throws(PairsError) -> [TrainingPair] {
+    ///
+    /// The file is streamed in 64 KiB chunks (memory holds the pairs, not the file). `progress`,
+    /// when given, is called after every chunk with the bytes read so far; returning false stops
+    /// the read with `PairsError.stopped` and nothing is returned.
+    public static func read(contentsOf url: URL, name: String? = nil,
+                            progress: ((Int) -> Bool)? = nil) throws(PairsError) -> [TrainingPair] {
         let file = name ?? url.relativePath
         let format = try detectFormat(url: url, name: file)
         var reader = try LineReader(url: url, name: file)
+        reader.progress = progress
         defer { reader.close() }
         let pairs: [TrainingPair]
         switch format {

@@ -51,6 +51,8 @@ public enum PairsError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCSV(file: String, line: Int, reason: String)
     /// The text is not UTF-8.
     case notUTF8(file: String, line: Int)
+    /// The caller stopped the read (^C) after `line` lines; nothing was taken from the file.
+    case stopped(file: String, line: Int)
 
     /// One line: `file:line: what was expected, what was found`.
     public var description: String {
@@ -71,6 +73,8 @@ public enum PairsError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(file):\(line): invalid CSV: \(reason)"
         case let .notUTF8(file, line):
             return "\(file):\(line): expected UTF-8 text, found invalid bytes"
+        case let .stopped(file, line):
+            return "\(file): reading stopped after line \(line) (interrupted); no pairs were taken from the file"
         }
     }
 }

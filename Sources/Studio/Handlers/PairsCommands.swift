@@ -1,22 +1,36 @@
 import Foundation
 import PromptTuning
+import Terminal
 
 // MARK: - pairs
 
 extension Interpreter {
-    /// `pairs "file"`: reads JSON, JSONL or CSV pairs; all or nothing.
+    /// `pairs "file"`: reads JSON, JSONL or CSV pairs; all or nothing. The file is streamed; a
+    /// big one shows a progress bar, and ^C stops the read with the session's pairs unchanged.
     func pairsFile(_ path: String) throws -> CommandOutcome {
         let url = URL(fileURLWithPath: session.resolve(path))
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw CommandFailure("pairs file '\(path)' does not exist")
         }
-        let read = try PairReader.read(contentsOf: url, name: path)
+        let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+        let bar = size >= Self.pairsProgressThreshold
+            ? ProgressBar(output: ConsoleErrorWriter(console: console), label: "reading KiB") : nil
+        defer { bar?.finish() }
+        let read = try Interrupts.whileRunning {
+            try PairReader.read(contentsOf: url, name: path) { bytes in
+                bar?.update(ProgressBar.Status(step: bytes / 1024, total: max(1, size / 1024)))
+                return !Interrupts.isRequested
+            }
+        }
         var pairs = session.tuning.pairs
         pairs.append(contentsOf: read)
         session.tuning.pairs = pairs
         session.tuning.dataFiles[path] = PairSet(read).contentHash
         return pairsSummary("read \(read.count) pair\(read.count == 1 ? "" : "s") from \(path)")
     }
+
+    /// Files at least this big (bytes) show a progress bar while they are read.
+    static let pairsProgressThreshold = 1 << 20
 
     /// `pairs add "input" -> "output"`.
     func pairsAdd(input: String, output: String) -> CommandOutcome {

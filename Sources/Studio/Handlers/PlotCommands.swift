@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import PTScript
 import Terminal
@@ -83,25 +84,18 @@ extension Interpreter {
         }
     }
 
-    /// Writes `text` next to `path` under a temporary name, then renames it over `path`, so a
-    /// reader never sees half a file.
+    /// Writes `text` to `path` atomically (see `AtomicFile`), so a reader never sees half a file;
+    /// a missing folder is named as such.
     static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CommandFailure("cannot write '\(path)': the folder '\(directory)' does not exist")
         }
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+            try AtomicFile.write(text, to: URL(fileURLWithPath: path))
         } catch {
-            throw CommandFailure("cannot write '\(path)': \(error.localizedDescription)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw CommandFailure("cannot write '\(path)': \(reason)")
+            throw CommandFailure(error.description)
         }
     }
 }

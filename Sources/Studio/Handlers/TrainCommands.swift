@@ -34,7 +34,12 @@ extension Interpreter {
         if let optimizer = state?.optimizer { state?.optimizer = optimizer.adopting(settings.optimizer) }
         // An epoch count starts a fresh pass, as Trainer does for `.epochs` (the loop below runs one update at a time).
         if unit == .epochs, let cursor = state?.cursor, cursor != 0 { state?.order = [] }
-        let frozen = try session.frozenModel()
+        let needed = MemoryEstimate(config: model.config, virtualTokens: prompt.rows, batchSize: settings.batchSize,
+                                    examples: built.examples)
+        if let available = MemoryBudget.available(), let refusal = needed.refusal(availableBytes: available) {
+            throw CommandFailure(refusal)
+        }
+        let frozen = NonFiniteInjectingModel(base: try session.frozenModel(), injection: session.nonFiniteInjection)
         var trainer = try Trainer(model: frozen, prompt: prompt, settings: settings, padID: model.tokenizer.eosID, state: state)
         let total = unit == .epochs
             ? (count ?? session.settings.int("num_epochs")) * trainer.updatesPerEpoch(exampleCount: built.examples.count)
@@ -112,8 +117,8 @@ extension Interpreter {
         return trainOutcome(run, interrupted: interrupted)
     }
 
-    /// The console's stderr as a terminal writer for the progress bar.
-    private final class ConsoleErrorWriter: TerminalWriter {
+    /// The console's stderr as a terminal writer for progress bars (train, big pairs files).
+    final class ConsoleErrorWriter: TerminalWriter {
         let console: Console
         init(console: Console) { self.console = console }
         func write(_ text: String) { console.errorStream(text) }

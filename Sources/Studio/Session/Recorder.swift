@@ -1,3 +1,4 @@
+import AtomicFiles
 import Foundation
 import PTScript
 
@@ -139,27 +140,13 @@ extension Session {
 // MARK: - Writing files
 
 enum ScriptFile {
-    /// Writes `text` to `path` so that a reader never sees half a file and a crash right after
-    /// loses nothing: a temporary file beside it, flushed to disk, then renamed over the target.
+    /// Writes `text` to `path` atomically (see `AtomicFile`): a reader never sees half a file and a
+    /// crash right after loses nothing; a failure keeps the old file.
     static func writeAtomically(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw CommandFailure("cannot write '\(path)': its folder does not exist or is not writable")
-        }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.synchronize()
-            try handle.close()
+            try AtomicFile.write(text, to: URL(fileURLWithPath: path))
         } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CommandFailure("cannot write '\(path)': \(error.localizedDescription)")
-        }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw CommandFailure("cannot replace '\(path)' (errno \(errno))")
+            throw CommandFailure(error.description)
         }
     }
 }

@@ -17,6 +17,8 @@ public final class Session {
     var frozenStorage: FrozenLlama?
     /// The embedding table with its row norms, for `nearest`/`drift`/`map` (built once per model).
     var embeddingIndexStorage: EmbeddingIndex?
+    /// Debug fault injection for tests (a NaN/∞ in `train`'s forward pass); nil, and unreachable from scripts.
+    var nonFiniteInjection: NonFiniteInjection?
     /// Prompt-tuning state: prompt vector, pairs, optimizer, history.
     public var tuning = TuningState()
     /// Directory that relative paths in commands resolve against (the script's folder, or the cwd).

@@ -1,5 +1,6 @@
 // The REPL history as plain data: what a line editor remembers between sessions.
 // Kept in Swift (not libedit's own file format) so both editors share it and tests need no TTY.
+import AtomicFiles
 import Foundation
 
 /// Accepted lines, oldest first, capped in size, with consecutive duplicates collapsed.
@@ -46,8 +47,8 @@ public struct LineHistory: Equatable, Sendable {
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let text = entries.map(Self.encode).map { $0 + "\n" }.joined()
-        try Data(text.utf8).write(to: url, options: .atomic)
-        try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        // 0600 from the first byte: the temporary file is never readable by others either.
+        try AtomicFile.write(text, to: url, permissions: 0o600)
     }
 
     // MARK: - Escaping
