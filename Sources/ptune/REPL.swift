@@ -54,6 +54,9 @@ struct REPL {
                 if !buffer.isEmpty { interpreter.run(buffer, name: "<repl>") }
                 break loop
             case .line(let raw):
+                // From here on a ^C is aimed at this line's work (whileRunning keeps it); anything
+                // older (a signal sent while the prompt was up) is not.
+                Interrupts.clear()
                 let line = Self.stripPastedPrompt(raw)
                 buffer += buffer.isEmpty ? line : "\n" + line
                 if buffer.trimmingCharacters(in: .whitespaces).isEmpty { buffer = ""; continue }

@@ -18,7 +18,7 @@ final class REPLSession {
     /// Where the next `expect` starts looking: output already matched is not matched again.
     private var consumed: String.Index
 
-    init(binary: String, color: Bool = false) throws {
+    init(binary: String, color: Bool = false, arguments: [String] = []) throws {
         let m = posix_openpt(O_RDWR | O_NOCTTY)
         guard m >= 0, grantpt(m) == 0, unlockpt(m) == 0, let name = ptsname(m) else {
             throw REPLSessionError("could not create a pseudo-terminal (errno \(errno))")
@@ -36,7 +36,7 @@ final class REPLSession {
         environment["TERM"] = "xterm"
         environment["NO_COLOR"] = color ? nil : "1"
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = []
+        process.arguments = arguments
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: home)
         let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: false)

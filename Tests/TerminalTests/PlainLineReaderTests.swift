@@ -113,11 +113,13 @@ struct InterruptsTests {
         #expect(script.whileRunning { script.signalArrived() } == false)  // inside work it only asks
     }
 
-    @Test func whileRunningClearsAStaleRequestBeforeStarting() {
+    @Test func aRequestJustBeforeWorkStartsStopsItAndIsClearedAfter() {
+        // ^C pressed after Enter but before the command's work began: the work must see it.
         let state = InterruptState()
         state.request()
-        let stale = state.whileRunning { state.isRequested }
-        #expect(!stale)
+        let seen = state.whileRunning { state.isRequested }
+        #expect(seen)
+        #expect(!state.isRequested)
     }
 
     @Test func nestedScopesShareOneAndOnlyTheOutermostClears() {

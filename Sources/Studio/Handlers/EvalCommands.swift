@@ -21,19 +21,24 @@ extension Interpreter {
         let loss = try heldOutLoss(examples, prompt: session.tuning.prompt, model: model)
 
         // Metric: greedy answers compared with the expected outputs.
-        var predictions: [String] = []
         let generator = try session.generator()
         let stops: Set<Int32> = model.tokenizer.eos.map { [$0] } ?? []
-        for example in examples {
-            if Interrupts.isRequested { break }
-            var sampler = Sampler.greedy
-            let rows = session.tuning.promptRows(model: model, inputIDs: example.inputIDs)
-            let result = try Interrupts.whileRunning {
-                try generator.generate(prompt: rows.map { .embeddings($0) } ?? .tokens(example.inputIDs),
-                                       maxTokens: session.settings.int("max_output_tokens"), stopAt: stops,
-                                       sampler: &sampler, shouldStop: { Interrupts.isRequested })
+        // One scope for every answer: a ^C during any of them stops the whole eval (a scope per
+        // answer would clear the request as each answer ended, and the loop would go on).
+        let predictions: [String] = try Interrupts.whileRunning {
+            var predictions: [String] = []
+            for example in examples {
+                if Interrupts.isRequested { break }
+                var sampler = Sampler.greedy
+                let rows = session.tuning.promptRows(model: model, inputIDs: example.inputIDs)
+                let result = try generator.generate(prompt: rows.map { .embeddings($0) } ?? .tokens(example.inputIDs),
+                                                    maxTokens: session.settings.int("max_output_tokens"), stopAt: stops,
+                                                    sampler: &sampler, shouldStop: { Interrupts.isRequested })
+                if Interrupts.isRequested { break }  // a cut-off answer is not a prediction
+                predictions.append(model.tokenizer.decode(result.ids.filter { !stops.contains($0) })
+                    .trimmingCharacters(in: .whitespaces))
             }
-            predictions.append(model.tokenizer.decode(result.ids.filter { !stops.contains($0) }).trimmingCharacters(in: .whitespaces))
+            return predictions
         }
         let interrupted = predictions.count < examples.count
         Interrupts.clear()

@@ -75,11 +75,12 @@ public final class InterruptState: @unchecked Sendable {
     // MARK: - Scoped work
 
     /// Runs `body` (long work: train, ask) with a request turned into a stop that the body polls
-    /// through `isRequested`. Earlier requests are cleared before, and the request is cleared after,
-    /// so a ^C aimed at this work never leaks into the next prompt. Nested calls share one scope.
+    /// through `isRequested`. A request made since the caller's last `clear()` counts — the REPL
+    /// clears when it accepts a line, so a ^C pressed just after Enter, before the work has
+    /// started, still stops it. The request is cleared after, so a ^C aimed at this work never
+    /// leaks into the next prompt. Nested calls share one scope.
     public func whileRunning<T>(_ body: () throws -> T) rethrows -> T {
         let outermost = ptune_atomic_add(flags + Self.runningIndex, 1) == 1
-        if outermost { clear() }
         defer {
             _ = ptune_atomic_add(flags + Self.runningIndex, -1)
             if outermost { clear() }
