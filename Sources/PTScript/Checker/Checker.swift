@@ -25,8 +25,8 @@ public enum Checker {
         commands.reserveCapacity(script.statements.count)  // no regrowth copies in a long script
         var diagnostics = script.diagnostics
         let resolutions = StatementResolution.resolveAll(script.statements, threads: threads)
-        for (statement, resolution) in zip(script.statements, resolutions) {
-            let (command, found) = state.check(statement, resolution)
+        for index in script.statements.indices {
+            let (command, found) = state.check(script.statements[index], resolutions[index])
             diagnostics += found
             if let command { commands.append(command) }
         }

@@ -28,18 +28,14 @@ struct StatementResolution: Sendable {
     }
 
     let outcome: Outcome
-
-    /// The command the statement names, when it names one.
-    var spec: CommandSpec? {
-        switch outcome {
-        case .unknownCommand: nil
-        case .malformed(let spec), .unmatched(let spec, _), .resolved(let spec, _, _, _, _): spec
-        }
-    }
+    /// The command the statement names, when it names one (kept beside the outcome so that
+    /// reading it does not copy the outcome's payload).
+    let spec: CommandSpec?
 
     /// Resolves one statement against the catalog.
     init(_ statement: Statement) {
-        guard let spec = Commands.named(statement.name) else {
+        spec = Commands.named(statement.name)
+        guard let spec else {
             outcome = .unknownCommand(Self.unknownCommand(statement))
             return
         }
@@ -81,47 +77,29 @@ struct StatementResolution: Sendable {
     static let parallelThreshold = 2_048
 
     /// Resolutions of every statement, in order. Long scripts are cut into one contiguous slice
-    /// per core; each slice is resolved on its own thread into its own array, and the arrays are
-    /// joined in order, so the result is the same as one thread's.
+    /// per core, each resolved on its own thread straight into its own part of the result, so the
+    /// result is the same as one thread's and nothing is copied afterwards.
     /// `threads` nil: one per core (at most 8) when the script is long, else one.
     static func resolveAll(_ statements: [Statement], threads: Int? = nil) -> [StatementResolution] {
         let cores = max(1, threads ?? (statements.count >= parallelThreshold ? min(System.coreCount, 8) : 1))
         guard cores > 1, statements.count >= cores else { return statements.map(StatementResolution.init) }
-        let slices = Slices(count: cores)
         let size = (statements.count + cores - 1) / cores
-        DispatchQueue.concurrentPerform(iterations: cores) { slice in
-            let range = min(slice * size, statements.count)..<min((slice + 1) * size, statements.count)
-            slices.store(statements[range].map(StatementResolution.init), at: slice)
+        return [StatementResolution](unsafeUninitializedCapacity: statements.count) { buffer, initialized in
+            let base = ResultBase(pointer: buffer.baseAddress!)
+            DispatchQueue.concurrentPerform(iterations: cores) { slice in
+                for i in min(slice * size, statements.count)..<min((slice + 1) * size, statements.count) {
+                    (base.pointer + i).initialize(to: StatementResolution(statements[i]))
+                }
+            }
+            initialized = statements.count
         }
-        var all: [StatementResolution] = []
-        all.reserveCapacity(statements.count)
-        for slice in 0..<cores { all += slices.take(slice) }
-        return all
     }
 
-    /// One result array per slice, each written by exactly one thread before
-    /// `concurrentPerform` returns and read only after it: no two threads touch the same element,
-    /// which is why the unchecked `Sendable` is sound.
-    private final class Slices: @unchecked Sendable {
-        // Raw storage, not a Swift array: concurrent writes through an array property would be
-        // flagged by the (release-mode) exclusivity checks even though the elements differ.
-        private let arrays: UnsafeMutablePointer<[StatementResolution]>
-        private let count: Int
-
-        init(count: Int) {
-            self.count = count
-            arrays = .allocate(capacity: count)
-            arrays.initialize(repeating: [], count: count)
-        }
-
-        deinit {
-            arrays.deinitialize(count: count)
-            arrays.deallocate()
-        }
-
-        func store(_ array: [StatementResolution], at index: Int) { arrays[index] = array }
-
-        func take(_ index: Int) -> [StatementResolution] { arrays[index] }
+    /// The result's storage, shared with the worker threads: each initializes only its own
+    /// slice's elements, and the array is not read until `concurrentPerform` has returned — which
+    /// is why the unchecked `Sendable` is sound.
+    private struct ResultBase: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<StatementResolution>
     }
 }
 
