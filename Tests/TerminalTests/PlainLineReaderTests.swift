@@ -83,7 +83,7 @@ struct PlainLineReaderTests {
 // The process's SIGINT flags are shared with every other suite in this test process (a training
 // run in a Studio test polls them), so these tests never raise SIGINT or touch
 // `InterruptState.process`: they drive private flag sets. The real signal path (handler → process
-// flags → REPL) is tested end to end on the `ptune` binary through a pty (Studio's REPL pty tests).
+// flags → REPL) needs a child process; see Docs/reliability/faults.md for its pty test's state.
 @Suite("Interrupts")
 struct InterruptsTests {
     @Test func requestsInsideWorkAreCountedAndTheThirdStopsTheProcess() {
