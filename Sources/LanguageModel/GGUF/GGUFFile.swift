@@ -137,6 +137,14 @@ public final class GGUFFile: @unchecked Sendable {  // read-only memory and `let
         let start = (Int(bitPattern: base) + page - 1) / page * page
         let end = (Int(bitPattern: base) + buffer.count) / page * page
         guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        // Transparent huge pages where the 2 MB-aligned interior allows (THP "madvise" mode is
+        // the Debian default): one fault maps 2 MB instead of 4 KB.
+        let huge = 2 << 20, madvHugepage: Int32 = 14
+        let hugeStart = (Int(bitPattern: base) + huge - 1) / huge * huge
+        let hugeEnd = (Int(bitPattern: base) + buffer.count) / huge * huge
+        if hugeEnd > hugeStart, let h = UnsafeMutableRawPointer(bitPattern: hugeStart) {
+            _ = madvise(h, hugeEnd - hugeStart, madvHugepage)
+        }
         _ = madvise(first, end - start, madvPopulateWrite)
         #endif
     }
