@@ -138,6 +138,25 @@ struct TokenizerUnitTests {
             try BPETokenizer(tokens: ["a"], merges: ["a €"], tokenTypes: [1], bosID: nil, eosID: nil,
                              unknownID: nil, paddingID: nil, addBOS: false, preTokenizer: .gpt2)
         }
+        // The split is the first space after the first character: "  a" is " " + "a", and a
+        // multi-byte first piece is split after its whole character; a line with nothing after
+        // the space, or no space, is malformed.
+        for (line, left, right) in [("  a", " ", "a"), ("é a", "é", "a"), ("😀  ", "😀", " ")] {
+            #expect(throws: TokenizerError.mergeTokenMissing(index: 0, piece: left)) {
+                try BPETokenizer(tokens: ["x"], merges: [line], tokenTypes: [1], bosID: nil, eosID: nil,
+                                 unknownID: nil, paddingID: nil, addBOS: false, preTokenizer: .gpt2)
+            }
+            #expect(throws: TokenizerError.mergeTokenMissing(index: 0, piece: right)) {
+                try BPETokenizer(tokens: [left], merges: [line], tokenTypes: [1], bosID: nil, eosID: nil,
+                                 unknownID: nil, paddingID: nil, addBOS: false, preTokenizer: .gpt2)
+            }
+        }
+        for line in ["", "a", "a ", "é ", " "] {
+            #expect(throws: TokenizerError.malformedMerge(index: 0, text: line)) {
+                try BPETokenizer(tokens: ["a"], merges: [line], tokenTypes: [1], bosID: nil, eosID: nil,
+                                 unknownID: nil, paddingID: nil, addBOS: false, preTokenizer: .gpt2)
+            }
+        }
         #expect(throws: TokenizerError.tokenTypeCountMismatch(tokens: 1, types: 0)) {
             try BPETokenizer(tokens: ["a"], merges: [], tokenTypes: [], bosID: nil, eosID: nil,
                              unknownID: nil, paddingID: nil, addBOS: false, preTokenizer: .gpt2)

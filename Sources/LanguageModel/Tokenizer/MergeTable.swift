@@ -21,14 +21,17 @@ struct MergeTable: Sendable {
         for (index, line) in lines.enumerated() {
             // As llama.cpp: the separator is the first space after the first character, so a
             // piece that is itself a space (possible in non-byte-level vocabularies) stays intact.
-            let scalars = Array(line.unicodeScalars)
-            guard scalars.count >= 3,
-                  let split = scalars.indices.dropFirst().first(where: { scalars[$0] == " " }),
-                  split + 1 < scalars.count else {
+            // Split on UTF-8 bytes (a space is one byte and never inside a multi-byte scalar):
+            // the same split as by scalars, without copying every line into an array (the
+            // default model has 48,900 merges, parsed at every load).
+            let bytes = line.utf8
+            guard let first = line.unicodeScalars.first,
+                  let split = bytes[bytes.index(bytes.startIndex, offsetBy: UTF8.width(first))...].firstIndex(of: 0x20),
+                  bytes.index(after: split) < bytes.endIndex else {
                 throw TokenizerError.malformedMerge(index: index, text: line)
             }
-            let left = String(String.UnicodeScalarView(scalars[..<split]))
-            let right = String(String.UnicodeScalarView(scalars[(split + 1)...]))
+            let left = String(line[..<split])
+            let right = String(line[bytes.index(after: split)...])
             guard let leftID = idForPiece[left] else {
                 throw TokenizerError.mergeTokenMissing(index: index, piece: left)
             }
