@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Accelerate)
 import Accelerate
 #elseif canImport(COpenBLAS)
@@ -38,19 +39,16 @@ public enum ThreadCount {
         #if canImport(COpenBLAS) && !canImport(Accelerate)
         openblas_set_num_threads(Int32(max(1, n)))
         #endif
-        storage.value = max(1, n)
+        storage.store(max(1, n), ordering: .relaxed)
     }
 
     /// The number of threads last set (defaults to the number of active processors).
-    public static var current: Int { storage.value }
+    public static var current: Int { storage.load(ordering: .relaxed) }
 
-    private final class Box: @unchecked Sendable { var value: Int = 0 }
-    // Set once at start-up and by the `threads` setting, from the interpreter's one thread.
-    private static let storage: Box = {
-        let box = Box()
-        box.value = ProcessInfo.processInfo.activeProcessorCount
-        return box
-    }()
+    // Written by the interpreter's thread (start-up, the `threads` setting) and read by worker
+    // threads: an atomic, so a read racing a write is defined (ThreadSanitizer flagged the plain
+    // variable this replaced).
+    private static let storage = Atomic<Int>(ProcessInfo.processInfo.activeProcessorCount)
 }
 
 /// Plain triple-loop matrix multiply with the same contract as `BLAS.sgemm`. Slow; kept as the
