@@ -28,6 +28,36 @@ struct FramingTests {
         #expect(framer.pendingByteCount == 0)
     }
 
+    /// The header end is searched incrementally (each byte once): a long header of many lines,
+    /// with bare and CR-LF breaks, a byte at a time and then split at every point of its blank
+    /// line, gives the same frames as in one read.
+    @Test func aLongHeaderAByteAtATimeGivesTheSameFrames() {
+        let json = #"{"x":1}"#
+        let extra = (0..<300).map { "X-Pad-\($0): \(String(repeating: "v", count: $0 % 13))" }.joined(separator: "\n")
+        let header = "\(extra)\r\nContent-Length: \(json.utf8.count)\n\r\n"
+        let bytes = Array(header.utf8) + Array(json.utf8) + framed(#"{"y":2}"#)
+        var whole = MessageFramer()
+        whole.append(bytes)
+        let expected = drain(&whole)
+        #expect(expected == [.message(Array(json.utf8)), .message(Array(#"{"y":2}"#.utf8))])
+
+        var framer = MessageFramer()
+        var frames: [Frame] = []
+        for byte in bytes {
+            framer.append([byte])
+            frames += drain(&framer)
+        }
+        #expect(frames == expected)
+        for cut in (header.utf8.count - 4)...(header.utf8.count + 1) {
+            var split = MessageFramer()
+            split.append(bytes[..<cut])
+            var found = drain(&split)
+            split.append(bytes[cut...])
+            found += drain(&split)
+            #expect(found == expected, "cut at byte \(cut)")
+        }
+    }
+
     @Test func twoMessagesInOneReadAreBothReturned() {
         var framer = MessageFramer()
         framer.append(framed(#"{"a":1}"#) + framed(#"{"b":2}"#))

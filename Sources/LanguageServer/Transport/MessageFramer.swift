@@ -63,6 +63,9 @@ public struct MessageFramer: Sendable {
     private var buffer: [UInt8] = []
     private var start = 0  // first unconsumed byte of `buffer`
     private var state = State.header
+    // Bytes of `buffer` before this offset were already searched for the blank line that ends
+    // the header, so a header arriving a byte at a time is scanned once, not once per byte.
+    private var headerScanned = 0
 
     /// Creates a framer that refuses bodies larger than `maximumContentLength` bytes.
     public init(maximumContentLength: Int = MessageFramer.defaultMaximumContentLength) {
@@ -77,6 +80,7 @@ public struct MessageFramer: Sendable {
         // Compact once the consumed prefix dominates, so a long session does not grow the buffer.
         if start > 0, start >= buffer.count / 2 {
             buffer.removeFirst(start)
+            headerScanned = max(0, headerScanned - start)
             start = 0
         }
         buffer.append(contentsOf: bytes)
@@ -135,21 +139,37 @@ public struct MessageFramer: Sendable {
     }
 
     // The header's lines and the offset just past its blank line, or nil while it is incomplete.
-    private func headerLines() -> ([String], Int)? {
+    private mutating func headerLines() -> ([String], Int)? {
+        guard let end = headerEnd() else { return nil }
         var lines: [String] = []
         var lineStart = start
-        var index = start
+        for index in start..<end where buffer[index] == 0x0A {
+            var lineEnd = index
+            if lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            if lineEnd > lineStart { lines.append(String(decoding: buffer[lineStart..<lineEnd], as: UTF8.self)) }
+            lineStart = index + 1
+        }
+        return (lines, end)
+    }
+
+    // The offset just past the blank line ending the header that starts at `start` (a '\n' right
+    // after a '\n' or a "\n\r"), searching only bytes not searched before; nil while there is none
+    // within the header limit.
+    private mutating func headerEnd() -> Int? {
         let limit = min(buffer.count, start + Self.maximumHeaderLength)
+        var index = max(start, headerScanned)
         while index < limit {
             if buffer[index] == 0x0A {
-                var lineEnd = index
-                if lineEnd > lineStart, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                if lineEnd == lineStart { return (lines, index + 1) }
-                lines.append(String(decoding: buffer[lineStart..<lineEnd], as: UTF8.self))
-                lineStart = index + 1
+                let afterBreak = index - 1 >= start && buffer[index - 1] == 0x0A
+                let afterBreakCR = index - 2 >= start && buffer[index - 1] == 0x0D && buffer[index - 2] == 0x0A
+                if afterBreak || afterBreakCR {
+                    headerScanned = index + 1
+                    return index + 1
+                }
             }
             index += 1
         }
+        headerScanned = index
         return nil
     }
 
