@@ -36,26 +36,17 @@ struct GenerationRealModelTests {
         let session = InferenceSession(weights: weights)
         let logits = Array(try session.prefill(tokens: entry.input_ids))
 
-        // log-softmax in Double; top 10 by logit, lower id first on ties.
-        let maximum = Double(logits.max()!)
-        let logSumExp = maximum + Foundation.log(logits.reduce(0.0) { $0 + Foundation.exp(Double($1) - maximum) })
-        let top = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }.prefix(10)
-        let ids = top.map { Int32($0) }
-        let logProbs = top.map { Double(logits[$0]) - logSumExp }
-
-        #expect(ids == entry.top_ids, "\(entry.prompt.debugDescription): expected \(entry.top_ids), got \(ids)")
-        let diffs = zip(logProbs, entry.top_logprobs).map { abs($0 - $1) }
-        let worst = diffs.indices.max { diffs[$0] < diffs[$1] }!
-        #expect(diffs[worst] < 1e-3,
-                "\(entry.prompt.debugDescription): log-prob max diff \(diffs[worst]) at rank \(worst): expected \(entry.top_logprobs[worst]), got \(logProbs[worst])")
+        let scored = entry.score(logits)
+        #expect(scored.ids == entry.top_ids, "\(entry.describe(scored))")
+        #expect(scored.worstDiff < 1e-3, "\(entry.describe(scored))")
 
         // The full logit row against the reference's, as a report and a loose bound.
         let reference = try NPY.fixture("smollm2-next-token-logits.npy").row(index)
         let full = zip(logits, reference).map { abs(Double($0) - Double($1)) }
         let first = full.firstIndex { $0 > 5e-4 }
         #expect(first == nil, "full logits: max diff \(full.max()!), first index over 5e-4: \(first ?? -1)")
-        print("next_token[\(index)] \(entry.prompt.debugDescription): top-10 \(ids == entry.top_ids ? "equal" : "DIFFER"), " +
-              "log-prob max diff \(diffs[worst]), full-logit max diff \(full.max()!)")
+        print("next_token[\(index)] \(entry.prompt.debugDescription): top-10 \(scored.ids == entry.top_ids ? "equal" : "DIFFER"), " +
+              "log-prob max diff \(scored.worstDiff), full-logit max diff \(full.max()!)")
     }
 
     @Test("greedy continuations match the reference (a flip allowed only at a near-tie)", arguments: 0..<6)
