@@ -3,8 +3,9 @@ import Numerics
 
 /// Runs a row-wise pass on `ThreadCount.current` threads, each on one contiguous block of rows.
 /// Every row is computed by the same code whatever the split, so the result is bit-identical
-/// for any thread count; only the element-wise passes of the packed training path use it (the
-/// GEMMs are threaded by BLAS itself).
+/// for any thread count. The packed training path uses it for its element-wise passes and
+/// (`items`) for the per-head attention blocks, which are too small for BLAS to thread; the
+/// projections are threaded by BLAS itself.
 enum RowSplit {
     /// Calls `body(start, count)` over `0..<rows` in up to `ThreadCount.current` blocks; blocks
     /// smaller than `minimum` rows are not worth a thread.
@@ -19,6 +20,30 @@ enum RowSplit {
                 work.body(start, end - start)
             }
         }
+    }
+
+    /// Calls `body(item, part)` for every item of `0..<items`, the items cut into up to
+    /// `ThreadCount.current` contiguous blocks, one per thread; `part` (the block's index) picks
+    /// per-thread scratch. Each item must write only memory no other item touches; then the
+    /// result is the same for any thread count.
+    @inline(__always)
+    static func items(_ items: Int, _ body: (Int, Int) -> Void) {
+        let parts = min(ThreadCount.current, items)
+        guard parts > 1 else {
+            for item in 0..<items { body(item, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let work = Items(body: body)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                for item in (items * part / parts)..<(items * (part + 1) / parts) { work.body(item, part) }
+            }
+        }
+    }
+
+    /// The item pass as `concurrentPerform` needs it; unchecked for the reason `Work` gives.
+    private struct Items: @unchecked Sendable {
+        let body: (Int, Int) -> Void
     }
 
     /// The pass as `concurrentPerform` needs it. Unchecked because the body captures raw pointers:
