@@ -24,12 +24,13 @@ extension Attention {
     ///   - k: (M, KVH·HS) — after RoPE
     ///   - v: (M, KVH·HS)
     ///   - shape: heads and head size (its batch and length are not read)
+    ///   - threads: threads the blocks are spread over (the result is the same for any count)
     public static func forwardPacked(out: UnsafeMutablePointer<Float>, att: UnsafeMutablePointer<Float>,
                                      q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                                     sequences: PackedSequences, shape: Shape) {
+                                     sequences: PackedSequences, shape: Shape, threads: Int = ThreadCount.current) {
         let groups = sequences.groups
         // one item per (group, head): its (T, W) block of att and its head's columns of out
-        RowSplit.items(groups.count * shape.heads) { item, _ in
+        RowSplit.items(groups.count * shape.heads, threads: threads) { item, _ in
             let g = item / shape.heads, h = item % shape.heads
             guard groups[g].count > 0 else { return }
             forwardBlock(out: out, att: att + sequences.attentionOffset(group: g, heads: shape.heads),
@@ -81,21 +82,22 @@ extension Attention {
     ///   - dAtt: the largest T×W of the groups — scratch (one per thread is allocated here beyond it)
     ///   - dOut: (M, NH·HS)
     ///   - att, q, k, v: as saved by the forward
+    ///   - threads: threads the blocks are spread over (the result is the same for any count)
     public static func backwardPacked(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
                                       dv: UnsafeMutablePointer<Float>, dAtt: UnsafeMutablePointer<Float>,
                                       dOut: UnsafePointer<Float>, att: UnsafePointer<Float>,
                                       q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
-                                      sequences: PackedSequences, shape: Shape) {
+                                      sequences: PackedSequences, shape: Shape, threads: Int = ThreadCount.current) {
         let groups = sequences.groups, kw = shape.kvWidth
         let shared = groups.map(\.context).max() ?? 0                    // P
-        let parts = max(1, min(ThreadCount.current, groups.count * shape.kvHeads))
+        let parts = max(1, min(threads, groups.count * shape.kvHeads))
         let scoreCount = sequences.largestScoreCount
         // dk, dv of the shared rows per group: (G, P, KVH·HS) each; a score scratch per extra thread
         let sharedTerms = UnsafeMutablePointer<Float>.allocate(capacity: max(1, 2 * groups.count * shared * kw))
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (parts - 1) * scoreCount))
         defer { sharedTerms.deallocate(); scratch.deallocate() }
         sharedTerms.initialize(repeating: 0, count: max(1, 2 * groups.count * shared * kw))
-        RowSplit.items(groups.count * shape.kvHeads) { item, part in
+        RowSplit.items(groups.count * shape.kvHeads, threads: parts) { item, part in
             let g = item / shape.kvHeads, kvh = item % shape.kvHeads
             let group = groups[g]
             guard group.count > 0 else { return }

@@ -23,12 +23,12 @@ enum RowSplit {
     }
 
     /// Calls `body(item, part)` for every item of `0..<items`, the items cut into up to
-    /// `ThreadCount.current` contiguous blocks, one per thread; `part` (the block's index) picks
+    /// `threads` contiguous blocks, one per thread; `part` (the block's index) picks
     /// per-thread scratch. Each item must write only memory no other item touches; then the
     /// result is the same for any thread count.
     @inline(__always)
-    static func items(_ items: Int, _ body: (Int, Int) -> Void) {
-        let parts = min(ThreadCount.current, items)
+    static func items(_ items: Int, threads: Int = ThreadCount.current, _ body: (Int, Int) -> Void) {
+        let parts = min(threads, items)
         guard parts > 1 else {
             for item in 0..<items { body(item, 0) }
             return
