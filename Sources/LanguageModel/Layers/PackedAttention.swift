@@ -30,7 +30,7 @@ extension Attention {
                                      sequences: PackedSequences, shape: Shape, threads: Int = ThreadCount.current) {
         let groups = sequences.groups
         // one item per (group, head): its (T, W) block of att and its head's columns of out
-        RowSplit.items(groups.count * shape.heads, threads: threads) { item, _ in
+        RowSplit.items(groups.count * shape.heads, threads: threads, cost: { groups[$0 / shape.heads].scoreCount }) { item, _ in
             let g = item / shape.heads, h = item % shape.heads
             guard groups[g].count > 0 else { return }
             forwardBlock(out: out, att: att + sequences.attentionOffset(group: g, heads: shape.heads),
@@ -97,7 +97,7 @@ extension Attention {
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (parts - 1) * scoreCount))
         defer { sharedTerms.deallocate(); scratch.deallocate() }
         sharedTerms.initialize(repeating: 0, count: max(1, 2 * groups.count * shared * kw))
-        RowSplit.items(groups.count * shape.kvHeads, threads: parts) { item, part in
+        RowSplit.items(groups.count * shape.kvHeads, threads: parts, cost: { groups[$0 / shape.kvHeads].scoreCount }) { item, part in
             let g = item / shape.kvHeads, kvh = item % shape.kvHeads
             let group = groups[g]
             guard group.count > 0 else { return }

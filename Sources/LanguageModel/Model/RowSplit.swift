@@ -23,20 +23,31 @@ enum RowSplit {
     }
 
     /// Calls `body(item, part)` for every item of `0..<items`, the items cut into up to
-    /// `threads` contiguous blocks, one per thread; `part` (the block's index) picks
-    /// per-thread scratch. Each item must write only memory no other item touches; then the
-    /// result is the same for any thread count.
-    @inline(__always)
-    static func items(_ items: Int, threads: Int = ThreadCount.current, _ body: (Int, Int) -> Void) {
+    /// `threads` contiguous blocks of about equal total `cost` (equal counts without one), one per
+    /// thread; `part` (the block's index) picks per-thread scratch. Each item must write only
+    /// memory no other item touches; then the result is the same for any thread count.
+    static func items(_ items: Int, threads: Int = ThreadCount.current, cost: ((Int) -> Int)? = nil,
+                      _ body: (Int, Int) -> Void) {
         let parts = min(threads, items)
         guard parts > 1 else {
             for item in 0..<items { body(item, 0) }
             return
         }
+        var bounds = (0...parts).map { items * $0 / parts }  // (parts + 1) block edges
+        if let cost {
+            var sums = [0]
+            for item in 0..<items { sums.append(sums[item] + cost(item)) }
+            var item = 0
+            for part in 1..<parts {
+                while item < items && sums[item] * parts < sums[items] * part { item += 1 }
+                bounds[part] = item
+            }
+        }
+        let edges = bounds
         withoutActuallyEscaping(body) { body in
             let work = Items(body: body)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
-                for item in (items * part / parts)..<(items * (part + 1) / parts) { work.body(item, part) }
+                for item in edges[part]..<edges[part + 1] { work.body(item, part) }
             }
         }
     }
