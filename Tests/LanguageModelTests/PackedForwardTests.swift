@@ -20,7 +20,8 @@ struct PackedForwardTests {
     struct Plain { var logits: [Float]; var dInputs: [Float]; var length: Int }
 
     /// The batch as padded rows `[prefix ; tokens ; garbage]`, through the plain path.
-    func plain(prompt: [Float], tokens: [[Float]]) -> Plain {
+    func plain(prompt: [Float], tokens: [[Float]], outputs: [(Int, Int)]? = nil, labels: [Int]? = nil) -> Plain {
+        let positions = outputs ?? positions, targets = labels ?? targets
         var rng = SeededRNG(seed: 5)
         let length = prefix + tokenCounts.max()!
         var inputs: [Float] = []
@@ -41,7 +42,9 @@ struct PackedForwardTests {
     }
 
     /// The same batch packed by `sequences`; `inputs` laid out in its row order.
-    func packed(_ sequences: PackedSequences, inputs: [Float]) -> (logits: [Float], dInputs: [Float]) {
+    func packed(_ sequences: PackedSequences, inputs: [Float], outputs: [(Int, Int)]? = nil,
+                labels: [Int]? = nil) -> (logits: [Float], dInputs: [Float]) {
+        let positions = outputs ?? positions, targets = labels ?? targets
         let arena = ActivationArena(config: tinyConfig, batch: 1, length: 1, outputs: 1)
         let rows = positions.map { sequences.row(batchRow: $0.0, position: $0.1) }
         let logits = inputs.withUnsafeBufferPointer {
@@ -89,6 +92,23 @@ struct PackedForwardTests {
             expectClose("row \(b) gradient", Array(result.dInputs[start..<(start + tokenCounts[b] * c)]),
                         Array(reference.dInputs[plainStart..<(plainStart + tokenCounts[b] * c)]))
         }
+    }
+
+    /// Output positions inside the prefix of several batch rows pick the same packed row twice:
+    /// the top block, which runs its MLP on the output rows only, must sum their gradients.
+    @Test func outputRowPickedTwiceMatchesPlain() {
+        let (prompt, tokens) = data()
+        let outputs = [(0, 2), (1, 2), (2, 1), (0, 6), (1, 4)], labels = [9, 30, 2, 51, 17]
+        let reference = plain(prompt: prompt, tokens: tokens, outputs: outputs, labels: labels)
+        let sequences = PackedSequences.sharedPrefix(prefix, lengths: tokenCounts.map { prefix + $0 })
+        #expect(sequences.row(batchRow: 0, position: 2) == sequences.row(batchRow: 1, position: 2))
+        let result = packed(sequences, inputs: prompt + tokens.flatMap { $0 }, outputs: outputs, labels: labels)
+        expectClose("logits", result.logits, reference.logits)
+        var summed = [Float](repeating: 0, count: prefix * c)
+        for b in tokenCounts.indices {
+            for i in 0..<(prefix * c) { summed[i] += reference.dInputs[b * reference.length * c + i] }
+        }
+        expectClose("prefix gradient", Array(result.dInputs[0..<(prefix * c)]), summed)
     }
 
     @Test func separateRowsMatchPlain() {

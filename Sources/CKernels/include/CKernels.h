@@ -37,6 +37,35 @@ void ck_attend(const float *q, const float *keys, const float *values, size_t kv
                size_t positions, size_t head_size, size_t group, float scale, float *scores,
                float *out, size_t h0, size_t h1, int level);
 
+// MARK: - Training element-wise passes (level >= 2 only; Training.c)
+// Rows are `width` floats (a multiple of 8); every row is computed alone, so any row split over
+// threads gives identical bits. RMSNorm and RoPE round exactly as LanguageModel's Swift kernels.
+
+/// For each of `rows` rows: when `b` is not NULL, sum = a + b (sum may alias a), then x = sum;
+/// otherwise x = a. rstd = 1 / sqrt(mean(x²) + eps) and out = (x · rstd) · weight.
+void ck_add_rmsnorm(float *sum, const float *a, const float *b, const float *weight, float *out,
+                    float *rstd, size_t rows, size_t width, float eps);
+
+/// dx += s·w·dy − (s³/C)·x·Σ(dy·w·x) per row, with s = rstd[row].
+void ck_rmsnorm_backward(float *dx, const float *dy, const float *x, const float *weight,
+                         const float *rstd, size_t rows, size_t width);
+
+/// Rotates the pairs (2i, 2i+1) of every head of rows [r0, r1) by direction · angle(positions[row], i):
+/// out = (x0·c − x1·s', x0·s' + x1·c), s' = direction·s. cosines, sines: (P, head_size/2);
+/// rows are heads·head_size wide; head_size a multiple of 8. out may be in.
+void ck_rope_rows(float *out, const float *in, const int64_t *positions, const float *cosines,
+                  const float *sines, size_t heads, size_t head_size, float direction, size_t r0, size_t r1);
+
+/// out = e^x element-wise (the vector exponential of the SwiGLU kernels; within 2 ulp of expf).
+void ck_exp(float *out, const float *x, size_t count);
+
+/// out = silu(gate) · up element-wise.
+void ck_swiglu_forward(float *out, const float *gate, const float *up, size_t count);
+
+/// dgate = dout·up·σ(g)·(1 + g·(1 − σ(g))), dup = dout·g·σ(g) element-wise (overwritten).
+void ck_swiglu_backward(float *dgate, float *dup, const float *dout, const float *gate, const float *up,
+                        size_t count);
+
 // MARK: - Thread pool
 
 /// One part of a parallel call: runs part `part` of `parts` on `context`.
