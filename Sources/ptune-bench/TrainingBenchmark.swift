@@ -78,21 +78,27 @@ struct TrainingBenchmark {
 
         let shape = try Batching.batch(examples, virtualTokens: virtualTokens, padID: model.tokenizer.eosID)
         let packed = path == .plain ? shape.rows * shape.sequenceLength
-            : PackedSequences.sharedPrefix(virtualTokens, lengths: shape.lengths.map { virtualTokens + $0 }).rows
+            : PackedBatchLayout(batch: shape).sequences.rows
         return Result(medianSeconds: median(times), rangeSeconds: (times.min()!, times.max()!),
                             paddedPositions: shape.rows * shape.sequenceLength, packedRows: packed,
                             targetTokens: shape.targetTokenCount,
-                            gemmFlops: Self.gemmFlops(model.config, rows: packed, targets: shape.targetTokenCount),
+                            gemmFlops: Self.gemmFlops(model.config, rows: packed, targets: shape.targetTokenCount,
+                                                       topRows: path == .plain ? packed : shape.targetTokenCount),
                             phases: phases, peakMiB: peak)
     }
 
     /// FLOPs of the GEMMs of one update, counted exactly: every layer projection forward
-    /// (2 × M × its weights) and its input-gradient GEMM backward (the same again), plus the LM
-    /// head at the R target rows both ways (4 × R × V × C). The attention's per-head GEMMs are
-    /// left out (they are timed as attention).
-    static func gemmFlops(_ c: LlamaConfig, rows: Int, targets: Int) -> Double {
-        let perLayer = c.width * (c.heads * c.headSize) * 2 + c.width * (c.kvHeads * c.headSize) * 2 + 3 * c.width * c.ffnWidth
-        return 4 * Double(c.layers * perLayer) * Double(rows) + 4 * Double(c.vocab * c.width) * Double(targets)
+    /// (2 × rows × its weights) and its input-gradient GEMM backward (the same again), plus the LM
+    /// head at the R target rows both ways (4 × R × V × C). Below the top block every projection
+    /// runs on all M rows; the top block runs W_q, W_k and W_v on M rows and W_o and the MLP on the
+    /// R target rows only (`topRows`; the plain path runs them on all rows). The attention's per-head
+    /// GEMMs are left out (they are timed as attention).
+    static func gemmFlops(_ c: LlamaConfig, rows: Int, targets: Int, topRows: Int) -> Double {
+        let qkv = c.width * (c.heads * c.headSize) + c.width * (c.kvHeads * c.headSize) * 2
+        let rest = c.width * (c.heads * c.headSize) + 3 * c.width * c.ffnWidth
+        let below = Double((c.layers - 1) * (qkv + rest)) * Double(rows)
+        let top = Double(qkv) * Double(rows) + Double(rest) * Double(topRows)
+        return 4 * (below + top) + 4 * Double(c.vocab * c.width) * Double(targets)
     }
 
     /// The machine's sgemm rate (GFLOP/s) on the step's largest projection shapes: (M, C) × (C, F)

@@ -8,8 +8,9 @@ import LanguageModel
 /// with respect to the prompt only. Buffers are kept between calls, so a step allocates little.
 ///
 /// Two paths give the same result: `.sharedPrefix` (the default) packs the batch with the prompt
-/// rows stored once and no padding (`PackedSequences`), so the prompt's activations are computed
-/// once per batch and its gradient arrives summed; `.plain` runs every padded row whole and sums
+/// rows, and the text every example starts with, stored once, and no padding or rows past the
+/// last label (`PackedBatchLayout`), so the shared activations are computed once per batch and the
+/// prompt's gradient arrives summed; `.plain` runs every padded row whole and sums
 /// the prompt rows' gradients afterwards. The tests hold one against the other.
 public final class FrozenLlama: PromptGradientModel {
     /// How a batch is laid out for the network.
@@ -107,7 +108,8 @@ public final class FrozenLlama: PromptGradientModel {
     // MARK: - Shared-prefix path
 
     /// `lossAndGradient` over the packed layout: the prompt's rows are the first N packed rows,
-    /// so d prompt is their gradient as the backward leaves it (already summed over the batch).
+    /// so d prompt is their gradient as the backward leaves it (already summed over the batch; the
+    /// shared text rows after them get a gradient too, which nobody reads).
     private func packedLossAndGradient(prompt: PromptVector, batch: Batch) -> BatchGradient {
         let c = network.config.width, n = batch.virtualTokens
         let sequences = fillPackedInputs(prompt: prompt, batch: batch)
@@ -132,22 +134,27 @@ public final class FrozenLlama: PromptGradientModel {
                              tokenCount: loss.tokenCount)
     }
 
-    /// inputs (M, C): the prompt's N rows once, then each row's real tokens (no padding).
+    /// inputs (M, C): the prompt's N rows once, the K text tokens every row starts with once, then
+    /// each row's own tokens up to its last labelled position (`PackedBatchLayout`).
     private func fillPackedInputs(prompt: PromptVector, batch: Batch) -> PackedSequences {
         let c = network.config.width, n = batch.virtualTokens
-        let sequences = PackedSequences.sharedPrefix(n, lengths: batch.lengths.map { n + $0 })
+        let layout = PackedBatchLayout(batch: batch)
+        let sequences = layout.sequences, k = layout.sharedTextTokens
         let count = sequences.rows * c
         if inputs.count < count { inputs = [Float](repeating: 0, count: count) }
         let table = network.weights.tokenEmbedding
         inputs.withUnsafeMutableBufferPointer { x in
             prompt.values.withUnsafeBufferPointer { p in
                 table.withUnsafeBufferPointer { e in
+                    func place(token id: Int32, atRow row: Int) {
+                        (x.baseAddress! + row * c).update(from: e.baseAddress! + Int(id) * c, count: c)
+                    }
                     if n > 0 { x.baseAddress!.update(from: p.baseAddress!, count: n * c) }
+                    for t in 0..<k { place(token: batch.tokens[t], atRow: n + t) }
                     for row in 0..<batch.rows {
                         let start = sequences.groups[sequences.rowGroups[row]].start
-                        for t in 0..<batch.lengths[row] {
-                            let id = Int(batch.tokens[row * batch.length + t])
-                            (x.baseAddress! + (start + t) * c).update(from: e.baseAddress! + id * c, count: c)
+                        for t in 0..<layout.ownTokens[row] {
+                            place(token: batch.tokens[row * batch.length + k + t], atRow: start + t)
                         }
                     }
                 }
