@@ -17,22 +17,31 @@
 
 // MARK: - RMSNorm
 
+/// Eight float products into eight double lanes (the running sums of `lane_sum`).
+AVX2 static inline void add_to_lanes(__m256d *lo, __m256d *hi, __m256 products) {
+    *lo = _mm256_add_pd(*lo, _mm256_cvtps_pd(_mm256_castps256_ps128(products)));
+    *hi = _mm256_add_pd(*hi, _mm256_cvtps_pd(_mm256_extractf128_ps(products, 1)));
+}
+
+/// The eight double lanes summed left to right from -0, as the Swift sums of `RMSNorm` do.
+AVX2 static inline double lane_sum(__m256d lo, __m256d hi) {
+    double lanes[8];
+    _mm256_storeu_pd(lanes, lo);
+    _mm256_storeu_pd(lanes + 4, hi);
+    double total = -0.0;
+    for (int l = 0; l < 8; l++) total += lanes[l];
+    return total;
+}
+
 /// Σ x² of one row as the Swift `RMSNorm.sumOfSquares`: each square rounded to float, eight
 /// double lanes, then the lanes summed left to right from -0.
 AVX2 static inline float sum_of_squares(const float *x, size_t width) {
     __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
     for (size_t i = 0; i < width; i += 8) {
         __m256 v = _mm256_loadu_ps(x + i);
-        __m256 sq = _mm256_mul_ps(v, v);
-        lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(sq)));
-        hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(sq, 1)));
+        add_to_lanes(&lo, &hi, _mm256_mul_ps(v, v));
     }
-    double lanes[8];
-    _mm256_storeu_pd(lanes, lo);
-    _mm256_storeu_pd(lanes + 4, hi);
-    double total = -0.0;
-    for (int l = 0; l < 8; l++) total += lanes[l];
-    return (float)total;
+    return (float)lane_sum(lo, hi);
 }
 
 AVX2 void ck_add_rmsnorm(float *sum, const float *a, const float *b, const float *weight, float *out,
@@ -66,17 +75,10 @@ AVX2 void ck_rmsnorm_backward(float *dx, const float *dy, const float *x, const 
         // Σ dy·w·x: products rounded to float, eight double lanes, lanes summed left to right
         __m256d lo = _mm256_setzero_pd(), hi = _mm256_setzero_pd();
         for (size_t i = 0; i < width; i += 8) {
-            __m256 p = _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(dyr + i), _mm256_loadu_ps(weight + i)),
-                                     _mm256_loadu_ps(xr + i));
-            lo = _mm256_add_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(p)));
-            hi = _mm256_add_pd(hi, _mm256_cvtps_pd(_mm256_extractf128_ps(p, 1)));
+            add_to_lanes(&lo, &hi, _mm256_mul_ps(_mm256_mul_ps(_mm256_loadu_ps(dyr + i), _mm256_loadu_ps(weight + i)),
+                                                 _mm256_loadu_ps(xr + i)));
         }
-        double lanes[8];
-        _mm256_storeu_pd(lanes, lo);
-        _mm256_storeu_pd(lanes + 4, hi);
-        double total = -0.0;
-        for (int l = 0; l < 8; l++) total += lanes[l];
-        float k = s * s * s * (float)total / (float)width;
+        float k = s * s * s * (float)lane_sum(lo, hi) / (float)width;
         __m256 vs = _mm256_set1_ps(s), vk = _mm256_set1_ps(k);
         for (size_t i = 0; i < width; i += 8) {
             __m256 t = _mm256_mul_ps(_mm256_mul_ps(vs, _mm256_loadu_ps(weight + i)), _mm256_loadu_ps(dyr + i));
