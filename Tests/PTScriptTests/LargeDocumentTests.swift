@@ -101,6 +101,7 @@ struct LargeDocumentTests {
     @Test("locations tracked by the lexer equal the line table's, through non-ASCII text and CRLF")
     func lexerLocationsMatchLineTable() {
         let text = "ask \"日本 🍕\"\r\nset seed 3 # ß\n\"x\\u{41}\nmore\" -> é\n"
+            + "ask é\u{0}x@\u{0}\u{0}-y $ 1.2.3 \u{0}\n"  // invalid tokens: reported, then made
         let source = SourceFile(text: text)
         let (tokens, diagnostics) = Lexer.tokenize(source)
         for token in tokens {

@@ -50,24 +50,67 @@ public struct DiagnosticRenderer: Sendable {
             + paint(text, .bold)
     }
 
+    /// Longest line, in UTF-8 bytes, shown whole; a longer one is shown as a window of about this
+    /// many bytes around the range's start, "…" marking what is cut. Keeps each snippet's cost and
+    /// size bounded, so a line with thousands of diagnostics (a pasted binary file) renders in
+    /// linear time instead of repeating the whole line under every one.
+    static let longestShownLine = 160
+    /// Bytes of a long line shown before the range's start.
+    static let contextBefore = 48
+
     private func snippet(_ range: SourceRange, in source: SourceFile) -> [String] {
         let line = range.start.line
-        guard line <= source.lineCount else { return [] }
-        let text = source.lineText(line)
+        guard line >= 1, line <= source.lineCount else { return [] }
         let width = gutterWidth(line)
         let number = String(line)
-        // Underline from the start column to the end of the range on this line (at least one caret).
-        let scalars = Array(text.unicodeScalars)
-        let startColumn = range.start.column
-        let endColumn = range.end.line == line ? range.end.column : scalars.count + 1
+        // The shown part of the line: all of it, or a window around the start, cut at scalar starts.
+        let lineStart = source.lineStarts[line - 1], lineEnd = source.lineEndOffset(line)
+        let start = min(max(range.start.utf8Offset, lineStart), lineEnd)
+        var from = lineStart, to = lineEnd
+        if lineEnd - lineStart > Self.longestShownLine {
+            from = max(lineStart, start - Self.contextBefore)
+            while from > lineStart, source.utf8[from] & 0xC0 == 0x80 { from -= 1 }
+            to = min(lineEnd, from + Self.longestShownLine)
+            while to < lineEnd, source.utf8[to] & 0xC0 == 0x80 { to += 1 }
+        }
+        let cutBefore = from > lineStart, cutAfter = to < lineEnd
+        let scalars = Array(source.text(from, to).unicodeScalars)
+        // Columns within the shown text (1-based, past a leading "…").
+        let startColumn = scalarCount(source, from, start) + 1
+        let endColumn: Int
+        if range.end.line == line {
+            let end = min(max(range.end.utf8Offset, start), to)
+            endColumn = scalarCount(source, from, end) + 1
+        } else {
+            endColumn = scalars.count + 1
+        }
         let length = max(1, endColumn - startColumn)
         // Copy tabs from the source line so the caret lines up under tab-indented text.
-        let pad = scalars.prefix(max(0, startColumn - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        let pad = (cutBefore ? " " : "") + scalars.prefix(max(0, startColumn - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
         let underline = "^" + String(repeating: "~", count: length - 1)
+        let shown = (cutBefore ? "…" : "") + String(String.UnicodeScalarView(scalars.map(visible))) + (cutAfter ? "…" : "")
         return [
-            String(repeating: " ", count: width - number.count) + number + " | " + text,
+            String(repeating: " ", count: width - number.count) + number + " | " + shown,
             String(repeating: " ", count: width) + " | " + pad + paint(underline, .caret),
         ]
+    }
+
+    /// Scalars between two UTF-8 offsets (bytes that are not continuation bytes).
+    private func scalarCount(_ source: SourceFile, _ from: Int, _ to: Int) -> Int {
+        var count = 0
+        for index in from..<max(from, to) where source.utf8[index] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// A control character (other than tab) as its Unicode control picture (NUL → ␀, ESC → ␛):
+    /// one scalar, so columns still line up, and nothing in a script can drive the terminal.
+    private func visible(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x09: scalar
+        case 0x00..<0x20: Unicode.Scalar(0x2400 + scalar.value)!
+        case 0x7F: "\u{2421}"
+        default: scalar
+        }
     }
 
     private func gutterWidth(_ line: Int) -> Int { max(3, String(line).count) + 1 }

@@ -14,6 +14,7 @@ public struct Lexer {
     // order, so walking forward from here replaces the line table's binary search and the column
     // walk from the start of the line, which dominated lexing a long file.
     private var mark = SourceLocation(line: 1, column: 1, utf8Offset: 0)
+    private var previousMark = SourceLocation(line: 1, column: 1, utf8Offset: 0)
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Creates a lexer over a source file.
@@ -251,12 +252,22 @@ public struct Lexer {
         return SourceRange(start: from, end: location(end))
     }
 
-    // The location of `offset`, walking forward from the last one; an offset behind it (an
-    // unterminated string's start, reported after its escapes) falls back to the line table.
+    // The location of `offset`, walking forward from the last one, or from the one before it (an
+    // invalid token is reported, which moves the mark to its end, and then made, which asks for its
+    // start again); an offset behind both (an unterminated string's start, reported after its
+    // escapes) falls back to the line table, which counts from the start of the line.
     private mutating func location(_ offset: Int) -> SourceLocation {
-        guard offset >= mark.utf8Offset, offset <= bytes.count else { return source.location(at: offset) }
-        var line = mark.line, column = mark.column
-        var i = mark.utf8Offset
+        let base: SourceLocation
+        if offset >= mark.utf8Offset {
+            base = mark
+        } else if offset >= previousMark.utf8Offset {
+            base = previousMark
+        } else {
+            return source.location(at: offset)
+        }
+        guard offset <= bytes.count else { return source.location(at: offset) }
+        var line = base.line, column = base.column
+        var i = base.utf8Offset
         while i < offset {
             let byte = bytes[i]
             if byte == UInt8(ascii: "\n") {
@@ -267,8 +278,14 @@ public struct Lexer {
             }
             i += 1
         }
-        mark = SourceLocation(line: line, column: column, utf8Offset: offset)
-        return mark
+        let location = SourceLocation(line: line, column: column, utf8Offset: offset)
+        if offset >= mark.utf8Offset {
+            previousMark = mark
+            mark = location
+        } else {
+            previousMark = location
+        }
+        return location
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
