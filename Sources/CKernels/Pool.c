@@ -93,3 +93,18 @@ void ck_parallel(ck_task task, void *context, int parts) {
     }
     pthread_mutex_unlock(&pool.call);
 }
+
+long ck_claim(long *next, long total, int parts, long *first) {
+    long current = __atomic_load_n(next, __ATOMIC_RELAXED);
+    for (;;) {
+        long remaining = total - current;
+        if (remaining <= 0) return 0;
+        long take = remaining / (2L * (parts > 0 ? parts : 1));
+        if (take < 1) take = 1;
+        // on failure `current` is reloaded with the counter's value
+        if (__atomic_compare_exchange_n(next, &current, current + take, 0, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+            *first = current;
+            return take;
+        }
+    }
+}

@@ -76,4 +76,10 @@ typedef void (*ck_task)(void *context, int part, int parts);
 /// Returns when every part is done. Not reentrant: one caller at a time (callers serialize).
 void ck_parallel(ck_task task, void *context, int parts);
 
+/// Claims the next run of work items from a counter the parts of one parallel call share
+/// (`*next`, starting at 0): a guided split, each claim taking max(1, remaining / (2·parts)) items,
+/// so a part that starts late (a worker still waking) takes less and nobody waits long at the end.
+/// Stores the run's first item in `*first` and returns its length, 0 when all `total` are claimed.
+long ck_claim(long *next, long total, int parts, long *first);
+
 #endif

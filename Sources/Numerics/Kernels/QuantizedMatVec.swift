@@ -36,7 +36,7 @@ public struct MatVecJob: @unchecked Sendable {  // raw pointers into buffers the
 /// Matrix-vector products on block-format weights, split over threads by output rows.
 ///
 /// The rows of all jobs of a call are cut into fixed chunks of `chunkRows` (never crossing a
-/// job), and the chunks into `threads` contiguous runs. Every output row is computed whole by one
+/// job), which the `threads` threads claim in runs as they go. Every output row is computed whole by one
 /// thread with the same instruction sequence whatever the thread count, so the results are
 /// bit-identical for any `threads` (and, for one `KernelPath`, any machine with it). The threads
 /// are a persistent pool (`ck_parallel`): a call costs about a microsecond to fan out, which
@@ -60,15 +60,24 @@ public enum QuantizedMatVec {
             run(jobs, input: input, chunks: 0..<chunks, path: path)
             return
         }
+        // Chunks are claimed from a shared counter (`ck_claim`), not dealt out in fixed runs: a
+        // worker that is still waking takes fewer, so the caller does not wait for it at the end.
+        // Which thread computes a chunk changes nothing in it (see above).
+        var next = 0
         jobs.withUnsafeBufferPointer { jobList in
-            var call = ParallelCall(jobs: jobList, input: input, chunks: chunks, path: path)
-            withUnsafeMutablePointer(to: &call) { pointer in
-                ck_parallel({ context, part, parts in
-                    let call = context!.assumingMemoryBound(to: ParallelCall.self).pointee
-                    let p = Int(part), n = Int(parts)
-                    QuantizedMatVec.run(call.jobs, input: call.input,
-                                        chunks: (p * call.chunks / n)..<((p + 1) * call.chunks / n), path: call.path)
-                }, pointer, Int32(workers))
+            withUnsafeMutablePointer(to: &next) { counter in
+                var call = ParallelCall(jobs: jobList, input: input, chunks: chunks, path: path, next: counter)
+                withUnsafeMutablePointer(to: &call) { pointer in
+                    ck_parallel({ context, _, parts in
+                        let call = context!.assumingMemoryBound(to: ParallelCall.self).pointee
+                        var first = 0
+                        while true {
+                            let count = ck_claim(call.next, call.chunks, parts, &first)
+                            guard count > 0 else { break }
+                            QuantizedMatVec.run(call.jobs, input: call.input, chunks: first..<(first + count), path: call.path)
+                        }
+                    }, pointer, Int32(workers))
+                }
             }
         }
     }
@@ -130,6 +139,8 @@ private struct ParallelCall {
     let input: MatVecInput
     let chunks: Int
     let path: KernelPath
+    /// The next unclaimed chunk, shared by the parts (`ck_claim`).
+    let next: UnsafeMutablePointer<Int>
 }
 
 extension QuantizedMatVec {
