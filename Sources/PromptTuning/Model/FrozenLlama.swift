@@ -152,9 +152,9 @@ public final class FrozenLlama: PromptGradientModel {
                     if n > 0 { x.baseAddress!.update(from: p.baseAddress!, count: n * c) }
                     for t in 0..<k { place(token: batch.tokens[t], atRow: n + t) }
                     for row in 0..<batch.rows {
-                        let start = sequences.groups[sequences.rowGroups[row]].start
-                        for t in 0..<layout.ownTokens[row] {
-                            place(token: batch.tokens[row * batch.length + k + t], atRow: start + t)
+                        let group = sequences.groups[sequences.rowGroups[row]]
+                        for t in 0..<group.count {
+                            place(token: batch.tokens[row * batch.length + k + t], atRow: group.start + t)
                         }
                     }
                 }

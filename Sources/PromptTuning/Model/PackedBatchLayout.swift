@@ -23,14 +23,14 @@ public struct PackedBatchLayout: Sendable, Equatable {
     /// K: leading tokens every example shares, run once (rows N ..< N + K).
     public let sharedTextTokens: Int
     /// (B) tokens of each example placed in the packed matrix after the shared ones: positions
-    /// N + K ..< N + K + ownTokens[b], i.e. token indices K ..< K + ownTokens[b].
-    public let ownTokens: [Int]
+    /// N + K ..< N + K + ownTokens[b], i.e. token indices K ..< K + ownTokens[b] (its group's rows).
+    public var ownTokens: [Int] { sequences.rowGroups.map { sequences.groups[$0].count } }
 
     /// The layout of `batch`.
     public init(batch: Batch) {
         let n = batch.virtualTokens
-        // (B) first and last labelled position of each row (targets are in row order, positions
-        // ascending within a row; every row has one, `Batching` refuses a row without).
+        // (B) first and last labelled position of each row (Int.max and -1 for a row without
+        // labels, which `Batching` refuses but a hand-built batch may have).
         var first = [Int](repeating: Int.max, count: batch.rows), last = [Int](repeating: -1, count: batch.rows)
         for target in batch.targets {
             first[target.row] = min(first[target.row], target.position)
@@ -53,7 +53,6 @@ public struct PackedBatchLayout: Sendable, Equatable {
         // row without labels (only a hand-built batch has one) keeps all its tokens.
         let own = (0..<batch.rows).map { last[$0] >= 0 ? last[$0] + 1 - n - k : batch.lengths[$0] - k }
         sharedTextTokens = k
-        ownTokens = own
         sequences = PackedSequences.sharedPrefix(n + k, lengths: own.map { n + k + $0 })
     }
 }
