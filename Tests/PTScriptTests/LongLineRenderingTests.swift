@@ -77,3 +77,20 @@ struct LongLineRenderingTests {
         }
     }
 }
+
+@Suite("Diagnostic messages that quote the script")
+struct QuotedControlCharacterTests {
+    @Test("a message quoting a string with escape sequences prints them as pictures")
+    func headerHasNoRawControlCharacters() {
+        let text = "set decoding \"\u{1B}[31mred\"\nshow \"\u{1B}[2J\tx\"\nload \"a\u{1B}]0;title\u{07}b.gguf\" extra\n"
+        let source = SourceFile(name: "f.ptscript", text: text)
+        let checked = Checker.check(Parser.parse(source), context: CheckContext(modelLoaded: false))
+        #expect(checked.diagnostics.count == 3)
+        let rendered = DiagnosticRenderer().render(checked.diagnostics, in: source)
+        #expect(!rendered.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F },
+                "a raw control character reached the output: \(rendered.debugDescription)")
+        // the header still quotes the value, pictured
+        #expect(rendered.contains("found string \"\u{241B}[31mred\""))
+        #expect(rendered.contains("found string \"\u{241B}[2J\u{2409}x\""))
+    }
+}

@@ -25,18 +25,18 @@ public struct DiagnosticRenderer: Sendable {
     /// One diagnostic: header, source line, underline, then help and note lines.
     public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         var lines = [header(source.name, diagnostic.range.start, diagnostic.severity,
-                            "\(diagnostic.text) [\(diagnostic.id)]")]
+                            "\(printable(diagnostic.text)) [\(diagnostic.id)]")]
         lines += snippet(diagnostic.range, in: source)
         let gutter = String(repeating: " ", count: gutterWidth(diagnostic.range.start.line))
         for fixIt in diagnostic.fixIts {
-            lines.append("\(gutter) = \(paint("help", .help)): \(fixIt.message)")
+            lines.append("\(gutter) = \(paint("help", .help)): \(printable(fixIt.message))")
         }
         for note in diagnostic.notes {
             if let range = note.range {
-                lines.append(header(source.name, range.start, .note, note.message))
+                lines.append(header(source.name, range.start, .note, printable(note.message)))
                 lines += snippet(range, in: source)
             } else {
-                lines.append("\(gutter) = \(paint("note", .note)): \(note.message)")
+                lines.append("\(gutter) = \(paint("note", .note)): \(printable(note.message))")
             }
         }
         return lines.joined(separator: "\n")
@@ -111,6 +111,13 @@ public struct DiagnosticRenderer: Sendable {
         case 0x7F: "\u{2421}"
         default: scalar
         }
+    }
+
+    /// A message as it is printed: it may quote the script's own strings (a path, a value), so its
+    /// control characters are shown as pictures too, newlines and tabs included (a message is one line).
+    private func printable(_ message: String) -> String {
+        guard message.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return message }
+        return String(String.UnicodeScalarView(message.unicodeScalars.map { $0 == "\t" ? "\u{2409}" : visible($0) }))
     }
 
     private func gutterWidth(_ line: Int) -> Int { max(3, String(line).count) + 1 }
