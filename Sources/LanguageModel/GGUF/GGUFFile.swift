@@ -130,6 +130,11 @@ public final class GGUFFile: @unchecked Sendable {  // read-only memory and `let
     /// writes ~540 MB of Float32 weights; faulting them in one 4 KB page at a time is most of the
     /// load time on a VM (measured: 0.52 s of CPU for 540 MB page by page, 0.34 s populated in
     /// bulk). `MADV_POPULATE_WRITE` (Linux 5.14+); elsewhere, or if refused, pages fault as usual.
+    ///
+    /// No transparent huge pages: asked for with `MADV_HUGEPAGE`, they made a load after a few
+    /// idle seconds take 0.71–0.73 s instead of 0.38–0.46 s (most likely the kernel compacting
+    /// memory to find free 2 MB pages), while a training update was the same within noise (1.54
+    /// vs 1.50 s). Docs/performance-inference.md, "Load".
     private static func populate(_ buffer: UnsafeMutableRawBufferPointer) {
         #if os(Linux)
         let page = 4096, madvPopulateWrite: Int32 = 23
@@ -137,14 +142,6 @@ public final class GGUFFile: @unchecked Sendable {  // read-only memory and `let
         let start = (Int(bitPattern: base) + page - 1) / page * page
         let end = (Int(bitPattern: base) + buffer.count) / page * page
         guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        // Transparent huge pages where the 2 MB-aligned interior allows (THP "madvise" mode is
-        // the Debian default): one fault maps 2 MB instead of 4 KB.
-        let huge = 2 << 20, madvHugepage: Int32 = 14
-        let hugeStart = (Int(bitPattern: base) + huge - 1) / huge * huge
-        let hugeEnd = (Int(bitPattern: base) + buffer.count) / huge * huge
-        if hugeEnd > hugeStart, let h = UnsafeMutableRawPointer(bitPattern: hugeStart) {
-            _ = madvise(h, hugeEnd - hugeStart, madvHugepage)
-        }
         _ = madvise(first, end - start, madvPopulateWrite)
         #endif
     }
