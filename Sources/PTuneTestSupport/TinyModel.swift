@@ -68,8 +68,10 @@ public enum TinyModel {
 
     /// A complete GGUF file: `fileConfig` weights from `seed` (F32, or F16/BF16 — the width 16 is too
     /// narrow for 32-element quantized blocks), SmolLM2-style tokenizer metadata (gpt2 model,
-    /// BOS 1, EOS = PAD 2, UNK 0, no BOS added).
-    public static func ggufData(seed: UInt64 = 1, matrixType: GGMLType = .f32) throws -> Data {
+    /// BOS 1, EOS = PAD 2, UNK 0, no BOS added). `edit` may change the file before it is written
+    /// (a test's broken variant).
+    public static func ggufData(seed: UInt64 = 1, matrixType: GGMLType = .f32,
+                                edit: (inout GGUFWriter) -> Void = { _ in }) throws -> Data {
         var w = GGUFWriter()
         w.set(GGUFKey.name, .string("ptune tiny test model"))
         try w.addLlama(weights(seed: seed, config: fileConfig), matrixType: matrixType)
@@ -84,6 +86,7 @@ public enum TinyModel {
         w.set(GGUFKey.paddingTokenID, .uint32(2))
         w.set(GGUFKey.addBOSToken, .bool(false))
         w.set(GGUFKey.addSpacePrefix, .bool(false))
+        edit(&w)
         return try w.data()
     }
 

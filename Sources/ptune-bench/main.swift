@@ -1,10 +1,12 @@
 // ptune-bench: the figures `Scripts/bench` prints, measured on the default model in release mode.
-// One JSON line on stdout: load time, prefill tokens/s (64-token prompt), decode tokens/s
+// One JSON line on stdout: load time (and time until the Float32 weights are ready), prefill tokens/s (64-token prompt), decode tokens/s
 // (64 greedy tokens), each the median of several runs, with the thread count used.
 import Foundation
 import LanguageModel
 import Numerics
 import Studio
+
+BLASProcessSetup.prepare()  // as ptune does: may run this program again with OpenBLAS's thread spin set
 
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
@@ -32,10 +34,16 @@ ThreadCount.set(threads)
 runTrainingModes(arguments: arguments, modelPath: path, threads: threads)  // --train-only, --write-pairs: exit there
 
 do {
+    // `load_s`: until `load` returns (file checked, tokenizer built; the model can be used).
+    // `ready_s`: until the Float32 weights are dequantized too, which `load` leaves running in the
+    // background. Each run waits for its weights before the next, so runs do not overlap.
     var loadTimes: [Double] = []
+    var readyTimes: [Double] = []
     var model: LoadedModel?
     for _ in 0..<runs {
+        model = nil
         loadTimes.append(try seconds { model = try LoadedModel(path: path) })
+        readyTimes.append(model!.waitUntilReady())
     }
     guard let weights = model?.weights else { throw CommandFailure("no model") }
     let quantized = kernels == "float32" ? nil : model?.quantized
@@ -52,6 +60,8 @@ do {
         ("benchmark", "ptune"), ("model", .string(URL(fileURLWithPath: path).lastPathComponent)),
         ("threads", .int(threads)), ("runs", .int(runs)), ("kernels", .string(quantized == nil ? "float32" : "quantized")),
         ("load_s", .number((median(loadTimes) * 1000).rounded() / 1000)),
+        ("load_s_range", .array([.number(loadTimes.min()!), .number(loadTimes.max()!)])),
+        ("ready_s", .number((median(readyTimes) * 1000).rounded() / 1000)),
         ("prompt_tokens", .int(promptTokens)),
         ("prefill_tokens_per_s", .number(median(prefill).rounded())),
         ("decode_tokens_per_s", .number((median(decode) * 10).rounded() / 10)),

@@ -62,9 +62,26 @@ extension LlamaConfig {
 // MARK: - Weights
 
 extension LlamaWeights {
+    /// A model's tensors, found in the file and checked against its configuration, not yet
+    /// dequantized. Building one reads only the header; `materialize()` does the heavy part and
+    /// cannot fail, so a loader can check a file at once and dequantize later or elsewhere.
+    public struct Plan: Sendable {
+        /// The model's shape, from the file's metadata.
+        public let config: LlamaConfig
+        let file: GGUFFile
+        /// Every tensor to read, in the order `materialize` takes them.
+        let tensors: [GGUFTensorInfo]
+    }
+
     /// Loads and dequantizes every weight of a Llama-family model, checking each tensor's shape
     /// against the configuration first. Tensors are dequantized in parallel.
     public static func load(from file: GGUFFile) throws -> LlamaWeights {
+        try plan(from: file).materialize()
+    }
+
+    /// Finds every weight of a Llama-family model and checks its shape and format against the
+    /// configuration, without dequantizing anything. Throws on the first problem.
+    public static func plan(from file: GGUFFile) throws -> Plan {
         let config = try LlamaConfig(gguf: file)
         let c = config.width, q = config.heads * config.headSize, kv = config.kvHeads * config.headSize
         let f = config.ffnWidth
@@ -91,7 +108,8 @@ extension LlamaWeights {
             ]
         }
 
-        // Validate everything before spending time on dequantization.
+        // Everything `materialize` relies on is checked here: presence, shape and a format ptune
+        // reads (the parser has already checked whole blocks and that the bytes are in the file).
         var infos: [GGUFTensorInfo] = []
         for (name, shape) in plan {
             guard let info = file.tensor(named: name) else { throw GGUFError.missingTensor(name) }
@@ -99,15 +117,28 @@ extension LlamaWeights {
             guard info.type.isSupported else { throw GGUFError.unsupportedTensorType(info.type, tensor: name) }
             infos.append(info)
         }
+        return Plan(config: config, file: file, tensors: infos)
+    }
+}
 
-        // Dequantize in parallel; each slot is written by exactly one iteration.
-        let results = ResultSlots(count: infos.count)
-        let work = infos
+extension LlamaWeights.Plan {
+    /// Dequantizes every planned tensor to Float32, in parallel (each tensor on one thread), and
+    /// assembles the weights. The same bits whichever thread runs it.
+    public func materialize() -> LlamaWeights {
+        let results = ResultSlots(count: tensors.count)
+        let work = tensors, file = file
         DispatchQueue.concurrentPerform(iterations: work.count) { i in
             results.store(i, Result { try file.floats(work[i]) })
         }
         var values: [String: [Float]] = [:]
-        for (i, info) in infos.enumerated() { values[info.name] = try results.take(i).get() }
+        for (i, info) in tensors.enumerated() {
+            switch results.take(i) {
+            case .success(let floats): values[info.name] = floats
+            // `plan(from:)` checked the format and the parser the block count and byte range:
+            // the only errors `floats` can throw.
+            case .failure(let error): preconditionFailure("planned tensor \(info.name) failed to dequantize: \(error)")
+            }
+        }
 
         func take(_ name: String) -> [Float] { values.removeValue(forKey: name)! }
         let blocks = (0..<config.layers).map { i in
