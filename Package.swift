@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "ptune",
             dependencies: [
-                "Studio", "PTScript", "Terminal", "LanguageServer",
+                "Studio", "PTScript", "Terminal", "LanguageServer", "Numerics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
