@@ -3,7 +3,7 @@ import Foundation
 /// The result of `body`, computed on its own thread from the moment this is created. `value()`
 /// waits for it the first time and returns the kept result after, to any number of callers on any
 /// thread. With `Failure == Never` it cannot throw. Used to overlap the parts of a model load and
-/// to let `load` return before the Float32 weights exist (Docs/performance.md, "Load").
+/// to let `load` return before the Float32 weights exist (Docs/performance-inference.md, "Load").
 final class BackgroundResult<Value: Sendable, Failure: Error>: @unchecked Sendable {  // `result` is guarded by `condition`
     private let condition = NSCondition()
     private var result: Result<Value, Failure>?
