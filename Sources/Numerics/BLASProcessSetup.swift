@@ -19,7 +19,9 @@ public enum BLASProcessSetup {
     /// The spin OpenBLAS's workers keep after a call, as a power of two of CPU cycles (~25 µs).
     public static let threadTimeoutExponent = 16
 
-    /// Call first thing in `main`; returns only if the process is already set up (or cannot be).
+    /// Call before anything uses BLAS, and only on the paths that compute (the second exec costs
+    /// ~20 ms: `ptune check` and `ptune lsp` skip it). Returns only if the process is already set up
+    /// (or cannot be); the arguments are those the process was started with.
     public static func prepare() {
         #if os(Linux) && canImport(COpenBLAS)
         guard getenv("OPENBLAS_THREAD_TIMEOUT") == nil else { return }

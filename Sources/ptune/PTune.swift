@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LanguageServer
+import Numerics
 import PTScript
 import Studio
 import Terminal
@@ -24,6 +25,7 @@ struct PTune: ParsableCommand {
     var commands: String?
 
     func run() throws {
+        BLASProcessSetup.prepare()  // may run this program again with OpenBLAS's thread spin set
         let front = FrontEnd(options: global)
         if let commands {
             let outcome = front.runText(commands, name: "<-e>")
@@ -64,6 +66,7 @@ struct Run: ParsableCommand {
     var step = false
 
     func run() throws {
+        BLASProcessSetup.prepare()  // as the REPL: only the commands that compute pay for the second exec
         let options = ReplayOptions(until: until, repl: repl, step: step)
         let outcome = try FrontEnd(options: global).replay(file, options: options)
         throw ExitCode(outcome.ok ? 0 : 1)

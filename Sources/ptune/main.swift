@@ -1,7 +1,4 @@
 import Foundation
-import Numerics
-
-BLASProcessSetup.prepare()  // may run this program again with OpenBLAS's thread spin set
 
 // `--json` and `--no-color` may stand anywhere before `--` (`ptune --json run F` = `ptune run --json F`):
 // move them after the subcommand name so swift-argument-parser sees them where they are declared.

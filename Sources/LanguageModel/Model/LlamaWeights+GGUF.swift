@@ -126,9 +126,8 @@ extension LlamaWeights.Plan {
     /// assembles the weights. The same bits whichever thread runs it.
     public func materialize() -> LlamaWeights {
         let results = ResultSlots(count: tensors.count)
-        let work = tensors, file = file
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in
-            results.store(i, Result { try file.floats(work[i]) })
+        DispatchQueue.concurrentPerform(iterations: tensors.count) { i in
+            results.store(i, Result { try file.floats(tensors[i]) })
         }
         var values: [String: [Float]] = [:]
         for (i, info) in tensors.enumerated() {

@@ -37,6 +37,7 @@ public final class LoadedModel: @unchecked Sendable {
     /// it. `ask`, `train` and the views need it; a person typing the next command does not.
     public init(path: String) throws {
         let start = DispatchTime.now().uptimeNanoseconds
+        let elapsed: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let file = try GGUFFile(path: path)
         let plan = try LlamaWeights.plan(from: file)
         self.quantized = try QuantizedWeights(file: file)
@@ -46,14 +47,14 @@ public final class LoadedModel: @unchecked Sendable {
         let tokenizerResult = BackgroundResult { () throws(any Error) in try BPETokenizer(gguf: file) }
         self.dequantized = BackgroundResult {
             let network = LlamaModel(weights: plan.materialize())
-            return Dequantized(network: network, readySeconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            return Dequantized(network: network, readySeconds: elapsed())
         }
         self.tokenizer = try tokenizerResult.value()
         self.path = path
         self.config = plan.config
         self.name = file.metadata["general.name"]?.string ?? URL(fileURLWithPath: path).lastPathComponent
         self.fileSize = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        self.loadSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        self.loadSeconds = elapsed()
     }
 
     /// The frozen weights (waits for them like `network`).
