@@ -1,4 +1,4 @@
-// A persistent thread pool for the decode kernels: one parallel call per matrix-vector batch,
+// A persistent thread pool for the decode kernels and the training step's row passes: one parallel call per matrix-vector batch,
 // ~120 per token, so waking threads must cost microseconds, not the tens of microseconds of a
 // condition variable or a dispatch queue. Workers spin on an epoch counter for a short while after
 // each call (the next call usually comes within microseconds) and then sleep on a condition
@@ -31,12 +31,18 @@ static struct {
     int parts;
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
 
+// Set on a thread while it runs a part of a call (always on a worker): a call made from inside a
+// part runs all its parts right there, in order, instead of waiting forever for the pool it is
+// part of (the caller holds `call`; a worker would wait for its own part to finish).
+static _Thread_local int inside_call;
+
 // The epoch each worker was started at: it waits for the first call after that.
 static unsigned long start_epoch[MAX_WORKERS];
 
 static void *worker(void *arg) {
     int index = (int)(long)arg;  // runs part index + 1
     unsigned long seen = start_epoch[index];
+    inside_call = 1;
     for (;;) {
         unsigned long now;
         int spins = 0;
@@ -61,6 +67,10 @@ static void *worker(void *arg) {
 
 void ck_parallel(ck_task task, void *context, int parts) {
     if (parts <= 1) { task(context, 0, 1); return; }
+    if (inside_call) {
+        for (int p = 0; p < parts; p++) task(context, p, parts);
+        return;
+    }
     if (parts - 1 > MAX_WORKERS) parts = MAX_WORKERS + 1;
     pthread_mutex_lock(&pool.call);
     while (pool.workers < parts - 1) {
@@ -72,7 +82,9 @@ void ck_parallel(ck_task task, void *context, int parts) {
         pool.workers++;
     }
     if (pool.workers < parts - 1) {  // could not start enough threads: run the rest here
+        inside_call = 1;
         for (int p = 0; p < parts; p++) task(context, p, parts);
+        inside_call = 0;
         pthread_mutex_unlock(&pool.call);
         return;
     }
@@ -85,7 +97,9 @@ void ck_parallel(ck_task task, void *context, int parts) {
     atomic_fetch_add_explicit(&pool.epoch, 1, memory_order_release);
     if (atomic_load(&pool.sleepers) > 0) pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
+    inside_call = 1;
     task(context, 0, parts);
+    inside_call = 0;
     // Spin while the workers finish (microseconds when they have cores); on a busy machine a
     // descheduled worker could take a whole time slice, so yield the core after a while.
     for (int spins = 0; atomic_load_explicit(&pool.pending, memory_order_acquire) > 0; spins++) {

@@ -73,6 +73,7 @@ typedef void (*ck_task)(void *context, int part, int parts);
 
 /// Runs task(context, p, parts) for p = 0 ..< parts, part 0 on the calling thread and the others
 /// on persistent workers (created on first use, spinning briefly between calls, then sleeping).
+/// A call from inside a part runs its parts serially on that thread.
 /// Returns when every part is done. Not reentrant: one caller at a time (callers serialize).
 void ck_parallel(ck_task task, void *context, int parts);
 

@@ -1,4 +1,3 @@
-import Dispatch
 import Numerics
 
 /// Runs a row-wise pass on `ThreadCount.current` threads, each on one contiguous block of rows.
@@ -6,6 +5,12 @@ import Numerics
 /// for any thread count. The packed training path uses it for its element-wise passes and
 /// (`items`) for the per-head attention blocks, which are too small for BLAS to thread; the
 /// projections are threaded by BLAS itself.
+///
+/// The blocks run on `WorkerPool`, the persistent threads of the decode kernels, not on a dispatch
+/// queue: a training update makes ~400 of these calls between BLAS products, and a third pool of
+/// threads (Dispatch's) competing for the two cores with the pool and OpenBLAS's cost 15-20 ms per
+/// update in the element-wise passes (Docs/performance.md). A body must not start another
+/// `WorkerPool` call (one made from inside a part runs its parts serially on that thread).
 enum RowSplit {
     /// Calls `body(start, count)` over `0..<rows` in up to `ThreadCount.current` blocks; blocks
     /// smaller than `minimum` rows are not worth a thread.
@@ -13,12 +18,9 @@ enum RowSplit {
     static func run(rows: Int, minimum: Int = 32, _ body: (Int, Int) -> Void) {
         let parts = min(ThreadCount.current, max(1, rows / minimum))
         guard parts > 1 else { return body(0, rows) }
-        withoutActuallyEscaping(body) { body in
-            let work = Work(body: body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = rows * part / parts, end = rows * (part + 1) / parts
-                work.body(start, end - start)
-            }
+        WorkerPool.run(parts: parts) { part in
+            let start = rows * part / parts, end = rows * (part + 1) / parts
+            body(start, end - start)
         }
     }
 
@@ -44,23 +46,8 @@ enum RowSplit {
             }
         }
         let edges = bounds
-        withoutActuallyEscaping(body) { body in
-            let work = Items(body: body)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                for item in edges[part]..<edges[part + 1] { work.body(item, part) }
-            }
+        WorkerPool.run(parts: parts) { part in
+            for item in edges[part]..<edges[part + 1] { body(item, part) }
         }
-    }
-
-    /// The item pass as `concurrentPerform` needs it; unchecked for the reason `Work` gives.
-    private struct Items: @unchecked Sendable {
-        let body: (Int, Int) -> Void
-    }
-
-    /// The pass as `concurrentPerform` needs it. Unchecked because the body captures raw pointers:
-    /// safe here since the blocks write disjoint rows and `concurrentPerform` returns only after
-    /// every block has finished, before the caller touches the buffers again.
-    private struct Work: @unchecked Sendable {
-        let body: (Int, Int) -> Void
     }
 }
