@@ -31,6 +31,14 @@ struct TrainingBenchmark {
         var gemmFlops: Double     // per update, counted exactly (layer projections + LM head, both ways)
         var phases: [(String, Double)]  // seconds per update, by phase, then "other" (loss, optimizer, batching)
         var peakMiB: Double       // peak resident set while training (model included)
+        var windows: [GemmWindow] // one per profiled update
+    }
+
+    /// One profiled update's GEMM rate and the sgemm rate measured right after it (GFLOP/s).
+    struct GemmWindow {
+        var stepRate: Double
+        var sgemmRate: Double
+        var fraction: Double { stepRate / sgemmRate }
     }
 
     /// Reads the benchmark's options from the command line (`--virtual --batch --length --pairs
@@ -68,23 +76,35 @@ struct TrainingBenchmark {
             times.append(try seconds { _ = try trainer.train(examples: examples, length: .updates(1)) })
         }
         let peak = Memory.peakMiB()
-        // the profile: the same updates again with the phase timer on (its clock reads cost a little)
-        let timer = PhaseTimer()
-        PhaseTimer.active = timer
-        let profiled = try seconds { _ = try trainer.train(examples: examples, length: .updates(updates)) }
-        PhaseTimer.active = nil
-        var phases = TrainingPhase.allCases.map { ($0.name, timer.seconds($0) / Double(updates)) }
-        phases.append(("other", profiled / Double(updates) - phases.reduce(0) { $0 + $1.1 }))
 
         let shape = try Batching.batch(examples, virtualTokens: virtualTokens, padID: model.tokenizer.eosID)
         let packed = path == .plain ? shape.rows * shape.sequenceLength
             : PackedBatchLayout(batch: shape).sequences.rows
+        let flops = Self.gemmFlops(model.config, rows: packed, targets: shape.targetTokenCount,
+                                   topRows: path == .plain ? packed : shape.targetTokenCount)
+        // The profile: the same updates again, each with the phase timer on (its clock reads cost a
+        // little) and each followed at once by the sgemm probe, so that an update's GEMM rate is
+        // compared with the machine's sgemm rate in the same few seconds (this VM's speed drifts by
+        // 10-20 % over tens of seconds; a rate measured minutes apart would compare the drift).
+        let probe = SgemmProbe(rows: packed, config: model.config)
+        var totals = [Double](repeating: 0, count: TrainingPhase.allCases.count)
+        var profiled = 0.0
+        var windows: [GemmWindow] = []
+        for _ in 0..<updates {
+            let timer = PhaseTimer()
+            PhaseTimer.active = timer
+            profiled += try seconds { _ = try trainer.train(examples: examples, length: .updates(1)) }
+            PhaseTimer.active = nil
+            for phase in TrainingPhase.allCases { totals[phase.rawValue] += timer.seconds(phase) }
+            let gemmSeconds = timer.seconds(.forwardGEMM) + timer.seconds(.backwardGEMM) + timer.seconds(.head)
+            windows.append(GemmWindow(stepRate: flops / gemmSeconds / 1e9, sgemmRate: probe.best(trials: 4)))
+        }
+        var phases = TrainingPhase.allCases.map { ($0.name, totals[$0.rawValue] / Double(updates)) }
+        phases.append(("other", profiled / Double(updates) - phases.reduce(0) { $0 + $1.1 }))
         return Result(medianSeconds: median(times), rangeSeconds: (times.min()!, times.max()!),
-                            paddedPositions: shape.rows * shape.sequenceLength, packedRows: packed,
-                            targetTokens: shape.targetTokenCount,
-                            gemmFlops: Self.gemmFlops(model.config, rows: packed, targets: shape.targetTokenCount,
-                                                       topRows: path == .plain ? packed : shape.targetTokenCount),
-                            phases: phases, peakMiB: peak)
+                      paddedPositions: shape.rows * shape.sequenceLength, packedRows: packed,
+                      targetTokens: shape.targetTokenCount, gemmFlops: flops, phases: phases, peakMiB: peak,
+                      windows: windows)
     }
 
     /// FLOPs of the GEMMs of one update, counted exactly: every layer projection forward
@@ -101,24 +121,42 @@ struct TrainingBenchmark {
         return 4 * (below + top) + 4 * Double(c.vocab * c.width) * Double(targets)
     }
 
-    /// The machine's sgemm rate (GFLOP/s) on the step's largest projection shapes: (M, C) × (C, F)
-    /// forward-style and (M, F) × (F, C), best of several repeats, on the current thread count.
+    /// The machine's sgemm rate (GFLOP/s) on the step's largest projection shapes, best of 12.
     static func sgemmPeak(rows: Int, config c: LlamaConfig) -> Double {
+        SgemmProbe(rows: rows, config: c).best(trials: 12)
+    }
+}
+
+/// The machine's sgemm rate on the step's largest projection shape, (M, C) × (C, F): alternately
+/// `(M, C) · (F, C)ᵀ → (M, F)` (gate/up forward) and `(M, F) · (F, C) → (M, C)` (their backward),
+/// the best of several calls of `BLAS.sgemm` (OpenBLAS) on the current thread count.
+final class SgemmProbe {
+    private let m: Int, k: Int, n: Int
+    private var a: [Float], b: [Float], out: [Float]
+
+    init(rows: Int, config c: LlamaConfig) {
         var rng = SeededRNG(seed: 1)
-        let m = rows, k = c.width, n = c.ffnWidth
-        let a = (0..<(m * n)).map { _ in Float(rng.nextDouble() - 0.5) }
-        let b = (0..<(n * k)).map { _ in Float(rng.nextDouble() - 0.5) }
-        var out = [Float](repeating: 0, count: m * n)
+        m = rows
+        k = c.width
+        n = c.ffnWidth
+        a = (0..<(m * n)).map { _ in Float(rng.nextDouble() - 0.5) }
+        b = (0..<(n * k)).map { _ in Float(rng.nextDouble() - 0.5) }
+        out = [Float](repeating: 0, count: m * n)
+    }
+
+    /// The best rate (GFLOP/s) of `trials` calls, alternating the two shapes.
+    func best(trials: Int) -> Double {
+        let (m, n, k) = (m, n, k)
         var best = 0.0
-        for trial in 0..<12 {
+        for trial in 0..<trials {
             let time = seconds {
                 a.withUnsafeBufferPointer { a in
                     b.withUnsafeBufferPointer { b in
                         out.withUnsafeMutableBufferPointer { o in
-                            if trial % 2 == 0 {  // (M, C) · (F, C)ᵀ → (M, F), like gate/up forward
+                            if trial % 2 == 0 {
                                 BLAS.sgemm(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: k,
                                            b: b.baseAddress!, ldb: k, beta: 0, c: o.baseAddress!, ldc: n)
-                            } else {  // (M, F) · (F, C) → (M, C), like gate/up backward
+                            } else {
                                 BLAS.sgemm(transA: false, transB: false, m: m, n: k, k: n, alpha: 1, a: a.baseAddress!, lda: n,
                                            b: b.baseAddress!, ldb: k, beta: 0, c: o.baseAddress!, ldc: k)
                             }
