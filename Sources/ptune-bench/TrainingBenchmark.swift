@@ -34,7 +34,8 @@ struct TrainingBenchmark {
         var windows: [GemmWindow] // one per profiled update
     }
 
-    /// One profiled update's GEMM rate and the sgemm rate measured right after it (GFLOP/s).
+    /// One profiled update's GEMM rate and the best sgemm rate measured right before and right
+    /// after it (GFLOP/s).
     struct GemmWindow {
         var stepRate: Double
         var sgemmRate: Double
@@ -83,21 +84,23 @@ struct TrainingBenchmark {
         let flops = Self.gemmFlops(model.config, rows: packed, targets: shape.targetTokenCount,
                                    topRows: path == .plain ? packed : shape.targetTokenCount)
         // The profile: the same updates again, each with the phase timer on (its clock reads cost a
-        // little) and each followed at once by the sgemm probe, so that an update's GEMM rate is
-        // compared with the machine's sgemm rate in the same few seconds (this VM's speed drifts by
-        // 10-20 % over tens of seconds; a rate measured minutes apart would compare the drift).
+        // little) and each between two sgemm probes, so that an update's GEMM rate is compared
+        // with the machine's sgemm rate in the same few seconds (this VM's speed drifts by 10-20 %
+        // over tens of seconds; a rate measured minutes apart would compare the drift). The
+        // update's peak is the best of both probes (8 calls).
         let probe = SgemmProbe(rows: packed, config: model.config)
         var totals = [Double](repeating: 0, count: TrainingPhase.allCases.count)
         var profiled = 0.0
         var windows: [GemmWindow] = []
         for _ in 0..<updates {
+            let before = probe.best(trials: 4)
             let timer = PhaseTimer()
             PhaseTimer.active = timer
             profiled += try seconds { _ = try trainer.train(examples: examples, length: .updates(1)) }
             PhaseTimer.active = nil
             for phase in TrainingPhase.allCases { totals[phase.rawValue] += timer.seconds(phase) }
             let gemmSeconds = timer.seconds(.forwardGEMM) + timer.seconds(.backwardGEMM) + timer.seconds(.head)
-            windows.append(GemmWindow(stepRate: flops / gemmSeconds / 1e9, sgemmRate: probe.best(trials: 4)))
+            windows.append(GemmWindow(stepRate: flops / gemmSeconds / 1e9, sgemmRate: max(before, probe.best(trials: 4))))
         }
         var phases = TrainingPhase.allCases.map { ($0.name, totals[$0.rawValue] / Double(updates)) }
         phases.append(("other", profiled / Double(updates) - phases.reduce(0) { $0 + $1.1 }))

@@ -28,7 +28,7 @@ func trainingFields(model: LoadedModel, arguments: [String]) throws -> [(String,
         ("train_gflops", .number((result.gemmFlops / result.medianSeconds / 1e9 * 10).rounded() / 10)),
         ("train_gemm_gflops", .number((gemmRate * 10).rounded() / 10)),
         ("sgemm_peak_gflops", .number((peak * 10).rounded() / 10)),
-        // median over the profiled updates of (update's GEMM rate / sgemm best-of-4 right after it)
+        // median over the profiled updates of (update's GEMM rate / best of 8 sgemm calls around it)
         ("train_gemm_fraction_of_peak", round3(median(fractions))),
         ("train_gemm_fraction_range", .array([round3(fractions.min() ?? 0), round3(fractions.max() ?? 0)])),
         // the mean GEMM rate over the same updates against the run's best sgemm (minutes apart)
