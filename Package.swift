@@ -58,7 +58,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "NumericsTests", dependencies: ["Numerics", "PTuneTestSupport"]),
         .testTarget(name: "LanguageModelTests", dependencies: ["LanguageModel", "Numerics", "PTuneTestSupport"]),
-        .testTarget(name: "PromptTuningTests", dependencies: ["PromptTuning", "LanguageModel", "PTuneTestSupport", "AtomicFiles"]),
+        .testTarget(name: "PromptTuningTests", dependencies: ["PromptTuning", "LanguageModel", "Numerics", "PTuneTestSupport", "AtomicFiles"]),
         .testTarget(name: "PTScriptTests", dependencies: ["PTScript"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
         .testTarget(name: "LanguageServerTests", dependencies: ["LanguageServer", "PTScript"]),

@@ -1,5 +1,6 @@
 import Foundation
 import LanguageModel
+import Numerics
 import PromptTuning
 import PTuneTestSupport
 import Testing
@@ -47,11 +48,13 @@ struct TrajectoryGoldens: Decodable {
     }
 }
 
-/// The real model and tokenizer, loaded once for the file (nil when absent or unreadable).
+/// The real model and tokenizer, loaded once for the file (nil when absent or unreadable), as
+/// `ptune` loads it: the training path reads the LM head from the file's Q8_0 table where the CPU
+/// has the kernels, so the reference trajectory holds that path.
 private let trajectoryModel: (network: LlamaModel, tokenizer: BPETokenizer)? = {
     guard let path = Fixtures.defaultModelPath, let file = try? GGUFFile(path: path),
           let weights = try? LlamaWeights.load(from: file), let tokenizer = try? BPETokenizer(gguf: file) else { return nil }
-    return (LlamaModel(weights: weights), tokenizer)
+    return (LlamaModel(weights: weights, quantized: try? QuantizedWeights(file: file)), tokenizer)
 }()
 
 /// `FrozenLlama` with every call's inputs and results written down, so the test can read the
@@ -147,6 +150,7 @@ struct TrajectoryTests {
 
     /// Step 0: loss, per-example NLL sums and the gradient (relative L2 ≤ 1e-3).
     @Test func stepZeroLossAndGradient() throws {
+        #expect(trajectoryModel?.network.readsQuantizedHead == QuantizedHead.available)
         let goldens = try TrajectoryGoldens.load()
         let run = try Self.firstRun.get()
         let expected = try NPY.fixture("smollm2-prompt-grad-step0.npy").values

@@ -13,6 +13,20 @@
 /// Swift kernels), 1 = AVX + FMA + F16C, 2 = the same plus AVX2. Computed once.
 int ck_simd_level(void);
 
+// MARK: - LM head from a Q8_0 table (level >= 2 only)
+
+/// logits[i·ldl + j] = x[i, :] · E[j, :] for i < rows and table rows j in [j0, j1), E a Q8_0 matrix
+/// (rows of NB = blocks 34-byte blocks at base + j·row_bytes), x (rows, 32·NB) row-major. Returns -1
+/// (logits untouched) when its buffer cannot be allocated, else 0.
+int ck_q8_0_head_forward(const uint8_t *base, size_t row_bytes, size_t blocks, const float *x, size_t rows,
+                         float *logits, size_t ldl, size_t j0, size_t j1);
+
+/// dx[i, k] = Σ_{j < vocab} dlogits[i·ldl + j] · E[j, k] for i < rows and k in the columns of
+/// blocks [b0, b1) (32 per block); overwrites those columns of dx (rows, 32·NB). Returns -1 (dx
+/// untouched) when its packing buffer (~0.3 MB) cannot be allocated, else 0.
+int ck_q8_0_head_backward(const uint8_t *base, size_t row_bytes, size_t blocks, const float *dlogits, size_t ldl,
+                          size_t rows, size_t vocab, float *dx, size_t b0, size_t b1);
+
 // MARK: - Block matrix-vector products (level >= 1 only)
 
 /// y[r] (+)= row r · x for r in [r0, r1) of a Q4_1 matrix (rows of NB 20-byte blocks at

@@ -9,7 +9,8 @@ import Numerics
 /// backward also skips the zeroing and copying passes of the plain one by overwriting where the
 /// plain path zeroes and then accumulates, and by keeping one residual gradient in place.
 ///
-/// Three things the plain path does not do, none changing a row's arithmetic beyond rounding:
+/// Four things the plain path does not do, none changing a row's arithmetic beyond rounding:
+/// - the LM head reads the Q8_0 table when the model has one (`headTable`, `QuantizedHead`);
 /// - each residual add is fused with the norm that reads its sum (`PackedKernels.addNorm`), and
 ///   the element-wise passes run the AVX2 kernels of `PackedKernels` where the CPU has them;
 /// - the attention's per-head blocks run on all threads (`RowSplit.items`);
@@ -148,6 +149,10 @@ extension LlamaModel {
                                 weight: norm.baseAddress!, shape: normShape(r))
             }
             logits.withUnsafeMutableBufferPointer { out in
+                if let table = headTable,
+                   QuantizedHead.forward(logits: out.baseAddress!, input: a.view(.headNormed), rows: r, table: table) {
+                    return
+                }
                 weights.output.withUnsafeBufferPointer { e in
                     LMHead.forward(logits: out.baseAddress!, input: a.view(.headNormed), output: e.baseAddress!,
                                    rows: r, width: c, vocab: config.vocab)
@@ -182,9 +187,14 @@ extension LlamaModel {
         PhaseTimer.time(.head) {
             a.zero(.dHeadInput)
             a.zero(.dResidual)
-            weights.output.withUnsafeBufferPointer { e in
-                Linear.backward(dInput: a.view(.dHeadNormed), dOut: dLogits.baseAddress!, weight: e.baseAddress!,
-                                shape: .init(rows: r, inFeatures: c, outFeatures: config.vocab), accumulate: false)
+            if let table = headTable,
+               QuantizedHead.backward(dInput: a.view(.dHeadNormed), dLogits: dLogits.baseAddress!, rows: r, table: table) {
+                // read from the Q8_0 table
+            } else {
+                weights.output.withUnsafeBufferPointer { e in
+                    Linear.backward(dInput: a.view(.dHeadNormed), dOut: dLogits.baseAddress!, weight: e.baseAddress!,
+                                    shape: .init(rows: r, inFeatures: c, outFeatures: config.vocab), accumulate: false)
+                }
             }
             weights.outputNorm.withUnsafeBufferPointer { norm in
                 RMSNorm.backward(dInput: a.view(.dHeadInput), dOut: a.view(.dHeadNormed), input: a.view(.headInput),

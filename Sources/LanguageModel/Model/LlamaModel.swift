@@ -18,14 +18,29 @@ public final class LlamaModel: @unchecked Sendable {  // immutable after init: w
     public let weights: LlamaWeights
     /// cos/sin for every position up to the context length.
     let rope: RoPE.Table
+    /// The LM head's table in its GGUF block format, when it is Q8_0 and the CPU has the kernels:
+    /// the packed training path's head reads it instead of the Float32 copy (`QuantizedHead`),
+    /// a quarter of the bytes. Its values are the Float32 table's, so only the sums' order changes.
+    let headTable: QuantizedMatrix?
+    /// Keeps `headTable`'s bytes (the mapped file) alive.
+    private let quantized: QuantizedWeights?
 
-    /// Wraps frozen weights.
-    public init(weights: LlamaWeights) {
+    /// Wraps frozen weights; `quantized`, the same file's block-format views, lets the training
+    /// path read the LM head from its Q8_0 table (`weights` must be that file's, dequantized).
+    public init(weights: LlamaWeights, quantized: QuantizedWeights? = nil) {
         self.config = weights.config
         self.weights = weights
         self.rope = RoPE.Table(headSize: config.headSize, theta: config.ropeTheta,
                                positions: max(1, config.contextLength))
+        self.quantized = quantized
+        self.headTable = quantized?.output.flatMap { table in
+            table.rows == weights.config.vocab && table.columns == weights.config.width && QuantizedHead.supports(table)
+                ? table : nil
+        }
     }
+
+    /// Whether the packed training path reads the LM head from the Q8_0 table.
+    public var readsQuantizedHead: Bool { headTable != nil }
 
     // MARK: - Shapes
 

@@ -40,13 +40,14 @@ public final class LoadedModel: @unchecked Sendable {
         let elapsed: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let file = try GGUFFile(path: path)
         let plan = try LlamaWeights.plan(from: file)
-        self.quantized = try QuantizedWeights(file: file)
+        let quantized = try QuantizedWeights(file: file)
+        self.quantized = quantized
         // The tokenizer (one thread, ~0.1 s of string work for 49k pieces and 49k merges) and the
         // dequantization overlap; only the tokenizer is waited for here. If the tokenizer fails,
         // the load throws and the dequantization, already started, finishes and is freed unused.
         let tokenizerResult = BackgroundResult { () throws(any Error) in try BPETokenizer(gguf: file) }
         self.dequantized = BackgroundResult {
-            let network = LlamaModel(weights: plan.materialize())
+            let network = LlamaModel(weights: plan.materialize(), quantized: quantized)
             return Dequantized(network: network, readySeconds: elapsed())
         }
         self.tokenizer = try tokenizerResult.value()
