@@ -17,13 +17,13 @@ int ck_simd_level(void);
 
 /// logits[i·ldl + j] = x[i, :] · E[j, :] for i < rows and table rows j in [j0, j1), E a Q8_0 matrix
 /// (rows of NB = blocks 34-byte blocks at base + j·row_bytes), x (rows, 32·NB) row-major. Returns -1
-/// (logits untouched) when its buffer cannot be allocated, else 0.
+/// (this call's logits untouched) when its buffer cannot be allocated, else 0.
 int ck_q8_0_head_forward(const uint8_t *base, size_t row_bytes, size_t blocks, const float *x, size_t rows,
                          float *logits, size_t ldl, size_t j0, size_t j1);
 
 /// dx[i, k] = Σ_{j < vocab} dlogits[i·ldl + j] · E[j, k] for i < rows and k in the columns of
-/// blocks [b0, b1) (32 per block); overwrites those columns of dx (rows, 32·NB). Returns -1 (dx
-/// untouched) when its packing buffer (~0.3 MB) cannot be allocated, else 0.
+/// blocks [b0, b1) (32 per block); overwrites those columns of dx (rows, 32·NB). Returns -1 (this
+/// call's columns untouched) when its packing buffer (~0.3 MB) cannot be allocated, else 0.
 int ck_q8_0_head_backward(const uint8_t *base, size_t row_bytes, size_t blocks, const float *dlogits, size_t ldl,
                           size_t rows, size_t vocab, float *dx, size_t b0, size_t b1);
 

@@ -16,8 +16,8 @@ public enum QuantizedHead {
         available && table.type == .q8_0
     }
 
-    /// `logits (R, V) = input (R, C) · Eᵀ` (overwritten). False, with `logits` untouched, when a
-    /// thread's buffer (~50 KB) could not be allocated: the caller then uses the Float32 table.
+    /// `logits (R, V) = input (R, C) · Eᵀ` (overwritten). False when a thread's buffer (~50 KB)
+    /// could not be allocated (`logits` then partly written): the caller uses the Float32 table.
     public static func forward(logits: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, rows: Int,
                                table: QuantizedMatrix, threads: Int = ThreadCount.current) -> Bool {
         precondition(supports(table), "QuantizedHead needs a Q8_0 table on an AVX2 CPU")
