@@ -19,18 +19,21 @@
 
 enum { BLOCK = 32, BLOCK_BYTES = 34 };
 
-/// Blocks [b0, b1) of one Q8_0 row into floats (32 per block): q · d, as Q8_0Format.dequantize.
-AVX2 static void dequantize_row(const uint8_t *row, size_t b0, size_t b1, float *out) {
-    for (size_t b = b0; b < b1; b++, out += BLOCK) {
-        const uint8_t *block = row + b * BLOCK_BYTES;
-        uint16_t bits;
-        memcpy(&bits, block, sizeof bits);
-        __m256 d = _mm256_set1_ps(_cvtsh_ss(bits));
-        for (int h = 0; h < 4; h++) {
-            __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(block + 2 + 8 * h)));
-            _mm256_storeu_ps(out + 8 * h, _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
-        }
+/// One Q8_0 block's 32 values, q · d as Q8_0Format.dequantize makes them: the first 16 to `lo`,
+/// the last 16 to `hi`.
+AVX2 static inline void dequantize_block(const uint8_t *block, float *lo, float *hi) {
+    uint16_t bits;
+    memcpy(&bits, block, sizeof bits);
+    __m256 d = _mm256_set1_ps(_cvtsh_ss(bits));
+    for (int h = 0; h < 4; h++) {
+        __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(block + 2 + 8 * h)));
+        _mm256_storeu_ps((h < 2 ? lo : hi) + 8 * (h % 2), _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
     }
+}
+
+/// All blocks of one Q8_0 row into floats.
+AVX2 static void dequantize_row(const uint8_t *row, size_t blocks, float *out) {
+    for (size_t b = 0; b < blocks; b++, out += BLOCK) dequantize_block(row + b * BLOCK_BYTES, out, out + 16);
 }
 
 // The backward is a product (R, V) · (V, C) with V = 49152 deep: the 6 × 16 outer-product
@@ -80,15 +83,8 @@ AVX2 static void backward_avx2(const uint8_t *base, size_t row_bytes, size_t blo
         for (size_t k = 0; k < kc; k++) {
             const uint8_t *row = base + (k0 + k) * row_bytes;
             for (size_t b = b0; b < b1; b++) {
-                const uint8_t *block = row + b * BLOCK_BYTES;
-                uint16_t bits;
-                memcpy(&bits, block, sizeof bits);
-                __m256 d = _mm256_set1_ps(_cvtsh_ss(bits));
                 float *panel = packed_b + 2 * (b - b0) * NR * kc + k * NR;
-                for (int h = 0; h < 4; h++) {
-                    __m256i q = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(block + 2 + 8 * h)));
-                    _mm256_store_ps(panel + (h / 2) * NR * kc + (h % 2) * 8, _mm256_mul_ps(_mm256_cvtepi32_ps(q), d));
-                }
+                dequantize_block(row + b * BLOCK_BYTES, panel, panel + NR * kc);
             }
         }
         // A: dlogits rows in 6-row panels, k-major, rows past `rows` zero
@@ -161,7 +157,7 @@ AVX2 static void forward_avx2(const uint8_t *base, size_t row_bytes, size_t bloc
     for (size_t j = j0; j < j1; j += MR) {
         size_t nj = j1 - j < MR ? j1 - j : MR;
         for (size_t t = 0; t < MR; t++) {
-            if (t < nj) dequantize_row(base + (j + t) * row_bytes, 0, blocks, table + t * c);
+            if (t < nj) dequantize_row(base + (j + t) * row_bytes, blocks, table + t * c);
             else memset(table + t * c, 0, sizeof(float) * c);
         }
         for (size_t p = 0; p < panels; p++) {
