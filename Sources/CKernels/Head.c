@@ -43,24 +43,36 @@ AVX2 static void dequantize_row(const uint8_t *row, size_t blocks, float *out) {
 // it dequantizes only its part of each row.
 enum { MR = 6, NR = 16, KC = 128 };
 
-/// C tile (rows × 16, rows ≤ 6) = (first ? 0 : C) + Σ_k a[k, :] ⊗ b[k, :] over one packed A panel
-/// (a[k·MR + i]) and one packed B panel (b[k·NR + j]) of length kc.
-AVX2 static void micro_kernel(size_t kc, const float *restrict a, const float *restrict b, float *c, size_t ldc,
-                              size_t rows, int first) {
+/// The 6 × 16 micro-kernel both products use: acc (row i's 16 columns in acc[2i], acc[2i+1]) =
+/// Σ_k a(i, k) ⊗ b[k, :] over one packed B panel (b[k·NR + j]) of length kc, with A's element
+/// (i, k) at a[i·si + k·sk] (a packed panel: si 1, sk MR; six rows of a buffer: si lda, sk 1).
+/// Inlined at each call, so the strides are constants where they are.
+AVX2 __attribute__((always_inline)) static inline void tile_6x16(size_t kc, const float *restrict a, size_t si, size_t sk,
+                                                                 const float *restrict b, __m256 acc[2 * MR]) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    const float *a0 = a, *a1 = a + si, *a2 = a + 2 * si, *a3 = a + 3 * si, *a4 = a + 4 * si, *a5 = a + 5 * si;
     for (size_t k = 0; k < kc; k++) {
         __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
-        x = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-        x = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-        x = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
-        a += MR;
+        x = _mm256_broadcast_ss(a0); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
+        x = _mm256_broadcast_ss(a1); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
+        x = _mm256_broadcast_ss(a2); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
+        x = _mm256_broadcast_ss(a3); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
+        x = _mm256_broadcast_ss(a4); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
+        x = _mm256_broadcast_ss(a5); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
+        a0 += sk; a1 += sk; a2 += sk; a3 += sk; a4 += sk; a5 += sk;
         b += NR;
     }
-    __m256 acc[2 * MR] = { c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51 };
+    acc[0] = c00; acc[1] = c01; acc[2] = c10; acc[3] = c11; acc[4] = c20; acc[5] = c21;
+    acc[6] = c30; acc[7] = c31; acc[8] = c40; acc[9] = c41; acc[10] = c50; acc[11] = c51;
+}
+
+/// C tile (rows × 16, rows ≤ 6) = (first ? 0 : C) + the product of one packed A panel
+/// (a[k·MR + i]) and one packed B panel of length kc.
+AVX2 static void micro_kernel(size_t kc, const float *restrict a, const float *restrict b, float *c, size_t ldc,
+                              size_t rows, int first) {
+    __m256 acc[2 * MR];
+    tile_6x16(kc, a, 1, MR, b, acc);
     for (size_t i = 0; i < rows; i++) {
         float *row = c + i * ldc;
         __m256 lo = acc[2 * i], hi = acc[2 * i + 1];
@@ -116,26 +128,13 @@ AVX2 static void backward_avx2(const uint8_t *base, size_t row_bytes, size_t blo
 /// panel; written transposed: logits[n·ldl + i] for i < rows, n < cols.
 AVX2 static void transposed_kernel(size_t kc, const float *restrict a, size_t lda, const float *restrict b,
                                    float *logits, size_t ldl, size_t rows, size_t cols) {
-    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-    const float *a0 = a, *a1 = a + lda, *a2 = a + 2 * lda, *a3 = a + 3 * lda, *a4 = a + 4 * lda, *a5 = a + 5 * lda;
-    for (size_t k = 0; k < kc; k++) {
-        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), x;
-        x = _mm256_broadcast_ss(a0 + k); c00 = _mm256_fmadd_ps(x, b0, c00); c01 = _mm256_fmadd_ps(x, b1, c01);
-        x = _mm256_broadcast_ss(a1 + k); c10 = _mm256_fmadd_ps(x, b0, c10); c11 = _mm256_fmadd_ps(x, b1, c11);
-        x = _mm256_broadcast_ss(a2 + k); c20 = _mm256_fmadd_ps(x, b0, c20); c21 = _mm256_fmadd_ps(x, b1, c21);
-        x = _mm256_broadcast_ss(a3 + k); c30 = _mm256_fmadd_ps(x, b0, c30); c31 = _mm256_fmadd_ps(x, b1, c31);
-        x = _mm256_broadcast_ss(a4 + k); c40 = _mm256_fmadd_ps(x, b0, c40); c41 = _mm256_fmadd_ps(x, b1, c41);
-        x = _mm256_broadcast_ss(a5 + k); c50 = _mm256_fmadd_ps(x, b0, c50); c51 = _mm256_fmadd_ps(x, b1, c51);
-        b += NR;
-    }
+    __m256 acc[2 * MR];
+    tile_6x16(kc, a, lda, 1, b, acc);
     float tile[MR][NR];
-    _mm256_storeu_ps(tile[0], c00); _mm256_storeu_ps(tile[0] + 8, c01);
-    _mm256_storeu_ps(tile[1], c10); _mm256_storeu_ps(tile[1] + 8, c11);
-    _mm256_storeu_ps(tile[2], c20); _mm256_storeu_ps(tile[2] + 8, c21);
-    _mm256_storeu_ps(tile[3], c30); _mm256_storeu_ps(tile[3] + 8, c31);
-    _mm256_storeu_ps(tile[4], c40); _mm256_storeu_ps(tile[4] + 8, c41);
-    _mm256_storeu_ps(tile[5], c50); _mm256_storeu_ps(tile[5] + 8, c51);
+    for (size_t i = 0; i < MR; i++) {
+        _mm256_storeu_ps(tile[i], acc[2 * i]);
+        _mm256_storeu_ps(tile[i] + 8, acc[2 * i + 1]);
+    }
     for (size_t n = 0; n < cols; n++) {
         for (size_t i = 0; i < rows; i++) logits[n * ldl + i] = tile[i][n];
     }

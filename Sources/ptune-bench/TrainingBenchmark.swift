@@ -99,7 +99,7 @@ struct TrainingBenchmark {
             profiled += try seconds { _ = try trainer.train(examples: examples, length: .updates(1)) }
             PhaseTimer.active = nil
             for phase in TrainingPhase.allCases { totals[phase.rawValue] += timer.seconds(phase) }
-            let gemmSeconds = timer.seconds(.forwardGEMM) + timer.seconds(.backwardGEMM) + timer.seconds(.head)
+            let gemmSeconds = Self.gemmPhases.reduce(0) { $0 + timer.seconds($1) }
             windows.append(GemmWindow(stepRate: flops / gemmSeconds / 1e9, sgemmRate: max(before, probe.best(trials: 4))))
         }
         var phases = TrainingPhase.allCases.map { ($0.name, totals[$0.rawValue] / Double(updates)) }
@@ -109,6 +109,9 @@ struct TrainingBenchmark {
                       targetTokens: shape.targetTokenCount, gemmFlops: flops, phases: phases, peakMiB: peak,
                       windows: windows)
     }
+
+    /// The phases whose time the GEMM rate divides by: the layer projections both ways and the LM head.
+    static let gemmPhases: [TrainingPhase] = [.forwardGEMM, .backwardGEMM, .head]
 
     /// FLOPs of the GEMMs of one update, counted exactly: every layer projection forward
     /// (2 × rows × its weights) and its input-gradient GEMM backward (the same again), plus the LM

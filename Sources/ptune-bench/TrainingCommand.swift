@@ -14,7 +14,7 @@ func trainingFields(model: LoadedModel, arguments: [String]) throws -> [(String,
     let peak = max(TrainingBenchmark.sgemmPeak(rows: result.packedRows, config: model.config),
                    result.windows.map(\.sgemmRate).max() ?? 0)
     let fractions = result.windows.map(\.fraction)
-    let gemmSeconds = result.phases.filter { ["forward_gemm", "backward_gemm", "lm_head"].contains($0.0) }.reduce(0) { $0 + $1.1 }
+    let gemmSeconds = result.phases.filter { phase in TrainingBenchmark.gemmPhases.contains { $0.name == phase.0 } }.reduce(0) { $0 + $1.1 }
     let gemmRate = result.gemmFlops / gemmSeconds / 1e9
     func round3(_ x: Double) -> JSONValue { .number((x * 1000).rounded() / 1000) }
     let data = bench.length.map { "\($0)-token generated pairs" } ?? URL(fileURLWithPath: bench.pairsFile).lastPathComponent

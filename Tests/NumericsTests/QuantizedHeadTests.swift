@@ -47,30 +47,20 @@ struct QuantizedHeadTests {
         return zip(a, b).map { abs($0 - $1) }.max()! / max(scale, .leastNormalMagnitude)
     }
 
-    private func forward(_ table: Table, input: [Float], rows: Int, threads: Int) -> [Float] {
-        var logits = [Float](repeating: .nan, count: rows * table.vocab)
-        let ok = table.withMatrix { m in
-            input.withUnsafeBufferPointer { x in
-                logits.withUnsafeMutableBufferPointer {
-                    QuantizedHead.forward(logits: $0.baseAddress!, input: x.baseAddress!, rows: rows, table: m, threads: threads)
-                }
-            }
-        }
-        #expect(ok)
-        return logits
+    /// `kernel(out, threads)` into a fresh (count) buffer, checked to succeed.
+    private func output(count: Int, threads: Int, _ kernel: (UnsafeMutablePointer<Float>, Int) -> Bool) -> [Float] {
+        var out = [Float](repeating: .nan, count: count)
+        #expect(out.withUnsafeMutableBufferPointer { kernel($0.baseAddress!, threads) })
+        return out
     }
 
-    private func backward(_ table: Table, dLogits: [Float], rows: Int, threads: Int) -> [Float] {
-        var dx = [Float](repeating: .nan, count: rows * table.width)
-        let ok = table.withMatrix { m in
-            dLogits.withUnsafeBufferPointer { g in
-                dx.withUnsafeMutableBufferPointer {
-                    QuantizedHead.backward(dInput: $0.baseAddress!, dLogits: g.baseAddress!, rows: rows, table: m, threads: threads)
-                }
-            }
+    /// The kernel's result on 2 threads is `expected` within 1e-5 relative, and 1 and 3 threads give its bits.
+    private func check(_ name: String, expected: [Float], _ result: (Int) -> [Float]) {
+        let got = result(2)
+        #expect(relativeError(got, expected) < 1e-5, "\(name)")
+        for threads in [1, 3] {
+            #expect(result(threads) == got, "\(name), \(threads) threads: other bits")
         }
-        #expect(ok)
-        return dx
     }
 
     @Test(arguments: [(1, 64, 13), (5, 64, 103), (16, 576, 1000), (17, 96, 250), (40, 128, 67)])
@@ -80,10 +70,12 @@ struct QuantizedHeadTests {
         var expected = [Float](repeating: 0, count: rows * vocab)
         BLAS.sgemm(transA: false, transB: true, m: rows, n: vocab, k: width, alpha: 1, a: x, lda: width, b: table.values,
                    ldb: width, beta: 0, c: &expected, ldc: vocab)
-        let got = forward(table, input: x, rows: rows, threads: 2)
-        #expect(relativeError(got, expected) < 1e-5, "rows \(rows), width \(width), vocab \(vocab)")
-        for threads in [1, 3] {
-            #expect(forward(table, input: x, rows: rows, threads: threads) == got, "\(threads) threads: other bits")
+        check("forward, rows \(rows), width \(width), vocab \(vocab)", expected: expected) { threads in
+            table.withMatrix { m in
+                output(count: rows * vocab, threads: threads) {
+                    QuantizedHead.forward(logits: $0, input: x, rows: rows, table: m, threads: $1)
+                }
+            }
         }
     }
 
@@ -94,10 +86,12 @@ struct QuantizedHeadTests {
         var expected = [Float](repeating: 0, count: rows * width)
         BLAS.sgemm(transA: false, transB: false, m: rows, n: width, k: vocab, alpha: 1, a: g, lda: vocab, b: table.values,
                    ldb: width, beta: 0, c: &expected, ldc: width)
-        let got = backward(table, dLogits: g, rows: rows, threads: 2)
-        #expect(relativeError(got, expected) < 1e-5, "rows \(rows), width \(width), vocab \(vocab)")
-        for threads in [1, 3] {
-            #expect(backward(table, dLogits: g, rows: rows, threads: threads) == got, "\(threads) threads: other bits")
+        check("backward, rows \(rows), width \(width), vocab \(vocab)", expected: expected) { threads in
+            table.withMatrix { m in
+                output(count: rows * width, threads: threads) {
+                    QuantizedHead.backward(dInput: $0, dLogits: g, rows: rows, table: m, threads: $1)
+                }
+            }
         }
     }
 }

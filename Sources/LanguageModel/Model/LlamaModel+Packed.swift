@@ -187,10 +187,10 @@ extension LlamaModel {
         PhaseTimer.time(.head) {
             a.zero(.dHeadInput)
             a.zero(.dResidual)
-            if let table = headTable,
-               QuantizedHead.backward(dInput: a.view(.dHeadNormed), dLogits: dLogits.baseAddress!, rows: r, table: table) {
-                // read from the Q8_0 table
-            } else {
+            let fromTable = headTable.map {
+                QuantizedHead.backward(dInput: a.view(.dHeadNormed), dLogits: dLogits.baseAddress!, rows: r, table: $0)
+            } ?? false
+            if !fromTable {
                 weights.output.withUnsafeBufferPointer { e in
                     Linear.backward(dInput: a.view(.dHeadNormed), dOut: dLogits.baseAddress!, weight: e.baseAddress!,
                                     shape: .init(rows: r, inFeatures: c, outFeatures: config.vocab), accumulate: false)

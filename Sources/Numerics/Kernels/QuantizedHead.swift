@@ -22,16 +22,12 @@ public enum QuantizedHead {
                                table: QuantizedMatrix, threads: Int = ThreadCount.current) -> Bool {
         precondition(supports(table), "QuantizedHead needs a Q8_0 table on an AVX2 CPU")
         let vocab = table.rows, groups = (vocab + 5) / 6
-        let parts = max(1, min(threads, groups)), failed = Atomic<Bool>(false)
-        WorkerPool.run(parts: parts) { part in
+        return allSucceed(parts: max(1, min(threads, groups))) { part, parts in
             // whole 6-row groups per part
             let j0 = min(vocab, groups * part / parts * 6), j1 = min(vocab, groups * (part + 1) / parts * 6)
-            if ck_q8_0_head_forward(table.base.assumingMemoryBound(to: UInt8.self), table.rowBytes, table.blocksPerRow,
-                                    input, rows, logits, vocab, j0, j1) != 0 {
-                failed.store(true, ordering: .relaxed)
-            }
+            return ck_q8_0_head_forward(table.base.assumingMemoryBound(to: UInt8.self), table.rowBytes, table.blocksPerRow,
+                                        input, rows, logits, vocab, j0, j1)
         }
-        return !failed.load(ordering: .relaxed)
     }
 
     /// `dInput (R, C) = dLogits (R, V) · E` (overwritten). False when a thread's buffer (~0.3 MB)
@@ -39,14 +35,18 @@ public enum QuantizedHead {
     public static func backward(dInput: UnsafeMutablePointer<Float>, dLogits: UnsafePointer<Float>, rows: Int,
                                 table: QuantizedMatrix, threads: Int = ThreadCount.current) -> Bool {
         precondition(supports(table), "QuantizedHead needs a Q8_0 table on an AVX2 CPU")
-        let blocks = table.blocksPerRow, parts = max(1, min(threads, blocks))
+        let blocks = table.blocksPerRow
+        return allSucceed(parts: max(1, min(threads, blocks))) { part, parts in
+            ck_q8_0_head_backward(table.base.assumingMemoryBound(to: UInt8.self), table.rowBytes, blocks, dLogits,
+                                  table.rows, rows, table.rows, dInput, blocks * part / parts, blocks * (part + 1) / parts)
+        }
+    }
+
+    /// Runs `body(part, parts)` on the worker pool; true when every part returned 0.
+    private static func allSucceed(parts: Int, _ body: (Int, Int) -> Int32) -> Bool {
         let failed = Atomic<Bool>(false)
         WorkerPool.run(parts: parts) { part in
-            if ck_q8_0_head_backward(table.base.assumingMemoryBound(to: UInt8.self), table.rowBytes, blocks, dLogits,
-                                     table.rows, rows, table.rows, dInput, blocks * part / parts,
-                                     blocks * (part + 1) / parts) != 0 {
-                failed.store(true, ordering: .relaxed)
-            }
+            if body(part, parts) != 0 { failed.store(true, ordering: .relaxed) }
         }
         return !failed.load(ordering: .relaxed)
     }
