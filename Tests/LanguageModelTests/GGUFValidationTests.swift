@@ -139,11 +139,14 @@ private func message(_ data: Data) -> String {
 
 @Test func unsupportedTensorTypeFailsOnRead() throws {
     var w = GGUFWriter()
-    w.addRawTensor("blk.0.attn_q.weight", dimensions: [256], type: .q2_K, bytes: [UInt8](repeating: 0, count: 84))
+    w.addRawTensor("blk.0.attn_q.weight", dimensions: [256], type: .iq2_XXS, bytes: [UInt8](repeating: 0, count: 66))
     let file = try GGUFFile(data: try w.data())
-    #expect(file.tensors.first?.type == .q2_K)
+    #expect(file.tensors.first?.type == .iq2_XXS)
     let error = caughtError { _ = try file.floats(named: "blk.0.attn_q.weight") }
-    #expect("\(error.map { "\($0)" } ?? "")".hasPrefix("unsupported tensor type Q2_K (10) for 'blk.0.attn_q.weight'"))
+    let message = "\(error.map { "\($0)" } ?? "")"
+    #expect(message.hasPrefix("unsupported tensor type IQ2_XXS (16) for 'blk.0.attn_q.weight'"), "\(message)")
+    // The refusal lists what ptune does read, so a user knows which file to get instead.
+    #expect(message.hasSuffix("ptune reads F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL and IQ4_XS"), "\(message)")
 }
 
 // MARK: - Mutations

@@ -68,11 +68,11 @@ private func loadError(_ data: Data) -> String {
 
 @Test func unsupportedTensorTypeNamesTheTensor() throws {
     let weights = LlamaWeights.random(config: smallConfig, seed: 16)
-    // attn_q stored as Q5_0 (which ptune cannot read): same shape, 22 bytes per block of 32.
+    // attn_q stored as MXFP4 (which ptune cannot read): same shape, 17 bytes per block of 32.
     let data = try writeModel(weights, skip: [TensorName.attnQ(0)]) { w in
-        w.addRawTensor(TensorName.attnQ(0), dimensions: [64, 64], type: .q5_0, bytes: [UInt8](repeating: 0, count: 128 * 22))
+        w.addRawTensor(TensorName.attnQ(0), dimensions: [64, 64], type: .mxfp4, bytes: [UInt8](repeating: 0, count: 128 * 17))
     }
-    #expect(loadError(data).hasPrefix("unsupported tensor type Q5_0 (6) for 'blk.0.attn_q.weight'"), "\(loadError(data))")
+    #expect(loadError(data).hasPrefix("unsupported tensor type MXFP4 (39) for 'blk.0.attn_q.weight'"), "\(loadError(data))")
 }
 
 // MARK: - The real model (skipped when it has not been fetched)

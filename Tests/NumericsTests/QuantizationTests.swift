@@ -136,9 +136,9 @@ private func le16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
 
 @Test func unsupportedAndPartialBlocksThrow() {
     let bytes = [UInt8](repeating: 0, count: 256)
-    #expect(throws: QuantizationError.unsupported(.q2_K)) { try dequantize(.q2_K, bytes, count: 256) }
+    #expect(throws: QuantizationError.unsupported(.iq2_XXS)) { try dequantize(.iq2_XXS, bytes, count: 256) }
     #expect(throws: QuantizationError.partialBlock(.q8_0, count: 31)) { try dequantize(.q8_0, bytes, count: 31) }
-    #expect(QuantizationError.unsupported(.q2_K).description.contains("Q2_K (10)"))
+    #expect(QuantizationError.unsupported(.iq2_XXS).description.contains("IQ2_XXS (16)"))
 }
 
 @Test func typeTable() {

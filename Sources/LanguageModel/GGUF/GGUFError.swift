@@ -103,7 +103,7 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unknownTensorType(let raw, let tensor):
             return "unknown tensor type \(raw) for '\(tensor)'"
         case .unsupportedTensorType(let type, let tensor):
-            return "unsupported tensor type \(type.name) (\(type.rawValue)) for '\(tensor)'; ptune reads F32, F16, BF16, Q8_0, Q4_0 and Q4_1"
+            return "unsupported tensor type \(type.name) (\(type.rawValue)) for '\(tensor)'; ptune reads \(GGMLType.supportedList)"
         case .misalignedTensor(let tensor, let offset, let alignment):
             return "tensor '\(tensor)' data offset \(offset) is not a multiple of the alignment \(alignment)"
         case .tensorOutOfRange(let tensor, let start, let end, let size):

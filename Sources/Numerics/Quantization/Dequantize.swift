@@ -14,6 +14,15 @@ public enum Dequantize {
         case .q8_0: Q8_0Format.dequantize(from, blocks: blocks, into: into)
         case .q4_0: Q4_0Format.dequantize(from, blocks: blocks, into: into)
         case .q4_1: Q4_1Format.dequantize(from, blocks: blocks, into: into)
+        case .q5_0: Q5_0Format.dequantize(from, blocks: blocks, into: into)
+        case .q5_1: Q5_1Format.dequantize(from, blocks: blocks, into: into)
+        case .q2_K: Q2_KFormat.dequantize(from, blocks: blocks, into: into)
+        case .q3_K: Q3_KFormat.dequantize(from, blocks: blocks, into: into)
+        case .q4_K: Q4_KFormat.dequantize(from, blocks: blocks, into: into)
+        case .q5_K: Q5_KFormat.dequantize(from, blocks: blocks, into: into)
+        case .q6_K: Q6_KFormat.dequantize(from, blocks: blocks, into: into)
+        case .iq4_NL: IQ4_NLFormat.dequantize(from, blocks: blocks, into: into)
+        case .iq4_XS: IQ4_XSFormat.dequantize(from, blocks: blocks, into: into)
         default: throw QuantizationError.unsupported(type)
         }
     }
@@ -21,10 +30,14 @@ public enum Dequantize {
 
 /// Converts Float32 values to GGML tensor data (used to write test models and GGUF files).
 public enum Quantize {
+    /// The formats `run` writes (ptune writes test models and GGUF files in these; the K-quants and
+    /// IQ formats are read only, since llama.cpp's quantizers are what people's files come from).
+    public static let writable: Set<GGMLType> = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1]
+
     /// Encodes `count` floats as `type` into `into`, which must hold `type.byteCount(elements: count)` bytes.
     public static func run(_ type: GGMLType, from: UnsafePointer<Float>, count: Int,
                            into: UnsafeMutableRawPointer) throws {
-        guard type.isSupported else { throw QuantizationError.unsupported(type) }
+        guard writable.contains(type) else { throw QuantizationError.unsupported(type) }
         guard count >= 0, count % type.blockSize == 0 else { throw QuantizationError.partialBlock(type, count: count) }
         let blocks = count / type.blockSize
         switch type {

@@ -59,12 +59,19 @@ public enum GGMLType: UInt32, Sendable, CaseIterable, CustomStringConvertible {
         }
     }
 
+    /// The formats `Dequantize` reads: every one llama.cpp writes for the models ptune runs
+    /// (its `llama-quantize` mixes Q4_K_M, Q5_K_M, Q3_K_M, Q2_K, IQ4_XS … are made of these), in
+    /// the order an error message lists them.
+    public static let supported: [GGMLType] = [.f32, .f16, .bf16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0,
+                                               .q2_K, .q3_K, .q4_K, .q5_K, .q6_K, .iq4_NL, .iq4_XS]
+
     /// Whether `Dequantize` can read this format.
-    public var isSupported: Bool {
-        switch self {
-        case .f32, .f16, .bf16, .q8_0, .q4_0, .q4_1: return true
-        default: return false
-        }
+    public var isSupported: Bool { Self.supported.contains(self) }
+
+    /// "F32, F16, …, IQ4_NL and IQ4_XS": the supported formats, for messages.
+    public static var supportedList: String {
+        let names = supported.map(\.name)
+        return names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// The name ggml and gguf-py use, e.g. `Q4_1`, `BF16`.
@@ -128,7 +135,7 @@ public enum QuantizationError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unsupported(let type):
-            return "unsupported tensor type \(type.name) (\(type.rawValue)); ptune reads F32, F16, BF16, Q8_0, Q4_0 and Q4_1"
+            return "unsupported tensor type \(type.name) (\(type.rawValue)); ptune reads \(GGMLType.supportedList)"
         case .partialBlock(let type, let count):
             return "\(count) elements is not a whole number of \(type.name) blocks of \(type.blockSize)"
         }
