@@ -75,6 +75,52 @@ private func loadError(_ data: Data) -> String {
     #expect(loadError(data).hasPrefix("unsupported tensor type MXFP4 (39) for 'blk.0.attn_q.weight'"), "\(loadError(data))")
 }
 
+@Test func featuresTheBlocksDoNotComputeAreRefusedByName() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 18)
+    let tail = ", which ptune does not compute; it refuses the model rather than answer wrongly"
+    let yarn = try writeModel(weights) { $0.set(GGUFKey.ropeScalingType("llama"), .string("yarn")) }
+    #expect(loadError(yarn) == "this model uses rope scaling 'yarn' (llama.rope.scaling.type)" + tail)
+    let linear = try writeModel(weights) { $0.set(GGUFKey.ropeScalingFactor("llama"), .float32(4)) }
+    #expect(loadError(linear) == "this model uses rope scaling by 4.0 (llama.rope.scaling.factor)" + tail)
+    let none = try writeModel(weights) {
+        $0.set(GGUFKey.ropeScalingType("llama"), .string("none"))
+        $0.set(GGUFKey.ropeScalingFactor("llama"), .float32(1))
+    }
+    #expect(throws: Never.self) { _ = try LlamaWeights.load(from: GGUFFile(data: none)) }
+    let experts = try writeModel(weights) { $0.set(GGUFKey.expertCount("llama"), .uint32(8)) }
+    #expect(loadError(experts) == "this model uses mixture-of-experts layers (llama.expert_count 8)" + tail)
+    let keyWidth = try writeModel(weights) { $0.set(GGUFKey.keyLength("llama"), .uint32(32)) }
+    #expect(loadError(keyWidth) == "this model uses heads of width 32 (llama.attention.key_length) with a rotary width of 16" + tail)
+    let bias = try writeModel(weights) { w in
+        w.addRawTensor("blk.0.attn_q.bias", dimensions: [64], type: .f32, bytes: [UInt8](repeating: 0, count: 256))
+    }
+    #expect(loadError(bias) == "this model uses biases (tensor 'blk.0.attn_q.bias')" + tail)
+    let freqs = try writeModel(weights) { w in
+        w.addRawTensor("rope_freqs.weight", dimensions: [8], type: .f32, bytes: [UInt8](repeating: 0, count: 32))
+    }
+    #expect(loadError(freqs).hasPrefix("this model uses RoPE frequency factors"), "\(loadError(freqs))")
+}
+
+@Test func weightsThatCannotFitAreRefusedWithTheFigures() throws {
+    let weights = LlamaWeights.random(config: smallConfig, seed: 17)
+    let file = try GGUFFile(data: try writeModel(weights, matrixType: .q4_1))
+    let values = weights.tokenEmbedding.count + weights.outputNorm.count + (weights.config.tiedOutput ? 0 : weights.output.count)
+        + weights.layers.reduce(0) { n, l in
+            n + [l.attnNorm, l.wq, l.wk, l.wv, l.wo, l.ffnNorm, l.wGate, l.wUp, l.wDown].reduce(0) { $0 + $1.count }
+        }
+    let plan = try LlamaWeights.plan(from: file, availableBytes: nil)
+    #expect(plan.parameterCount == values)
+    #expect(plan.floatBytes == 4 * values)
+    // One byte short is refused, exactly enough is not.
+    #expect(throws: GGUFError.weightsTooLarge(parameters: values, needed: 4 * values, available: 4 * values - 1)) {
+        _ = try LlamaWeights.plan(from: file, availableBytes: 4 * values - 1)
+    }
+    _ = try LlamaWeights.plan(from: file, availableBytes: 4 * values)
+    let message = GGUFError.weightsTooLarge(parameters: 6_738_415_616, needed: 26_953_662_464, available: 21 << 30).description
+    #expect(message.hasPrefix("the model's 6.74 B weights need 25.1 GiB as Float32"), "\(message)")
+    #expect(message.contains("21.0 GiB of memory is available"), "\(message)")
+}
+
 // MARK: - The real model (skipped when it has not been fetched)
 
 @Test(.enabled(if: Fixtures.defaultModelPath != nil))

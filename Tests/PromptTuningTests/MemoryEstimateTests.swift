@@ -34,7 +34,7 @@ struct MemoryEstimateTests {
         #expect(twiceLength.activationBytes > 2 * base.activationBytes, "the (B, NH, T, T) attention slots are quadratic")
         // Batch 64 × 512 positions on SmolLM2 is several GiB: the case the check exists for.
         let big = MemoryEstimate(config: Self.smol, batchRows: 64, positions: 512, targetTokens: 64 * 8)
-        #expect(big.totalBytes > 8 << 30, "\(MemoryEstimate.format(big.totalBytes))")
+        #expect(big.totalBytes > 8 << 30, "\(MemoryBudget.format(big.totalBytes))")
     }
 
     @Test("the worst batch of the examples: the batch_size longest rows together")
@@ -60,9 +60,9 @@ struct MemoryEstimateTests {
 
     @Test("sizes print and parse")
     func sizes() {
-        #expect(MemoryEstimate.format(512) == "512 bytes")
-        #expect(MemoryEstimate.format(9_771_050_598) == "9.1 GiB")
-        #expect(MemoryEstimate.format(3 << 20) == "3.0 MiB")
+        #expect(MemoryBudget.format(512) == "512 bytes")
+        #expect(MemoryBudget.format(9_771_050_598) == "9.1 GiB")
+        #expect(MemoryBudget.format(3 << 20) == "3.0 MiB")
         #expect(MemoryBudget.parseSize("512M") == 512 << 20)
         #expect(MemoryBudget.parseSize("2GiB") == 2 << 30)
         #expect(MemoryBudget.parseSize("1.5k") == 1536)

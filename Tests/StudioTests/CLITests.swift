@@ -1,4 +1,5 @@
 import Foundation
+import PTuneTestSupport
 import Testing
 
 /// The `ptune` executable driven as a user drives it: `-e`, `run`, `check`, `--json` in either
@@ -28,6 +29,18 @@ struct CLITests {
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("\"ok\":false"))
         #expect(failing.stdout.contains("\"command\":\"set\",\"ok\":true"), "later commands still run")
+    }
+
+    @Test("a model too big for the memory budget is refused with the figures; the session goes on")
+    func modelTooBigForMemory() throws {
+        let model = try TinyModel.temporaryGGUF()
+        defer { try? FileManager.default.removeItem(atPath: model) }
+        let result = try CLI.run(["-e", "load \"\(model)\"; set seed 2; show settings"],
+                                 environment: ["PTUNE_MEMORY_LIMIT": "1K"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("as Float32") && result.stderr.contains("1.0 KiB of memory is available"),
+                "\(result.stderr)")
+        #expect(result.stdout.contains("seed"), "later commands still run: \(result.stdout)")
     }
 
     @Test("a script with errors does not start; run exits 1 and check lists every error")
@@ -86,12 +99,13 @@ enum CLI {
 
     struct Result { var status: Int32; var stdout: String; var stderr: String }
 
-    static func run(_ arguments: [String], stdin: String = "") throws -> Result {
+    static func run(_ arguments: [String], stdin: String = "", environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary!)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PTUNE_HOME"] = NSTemporaryDirectory() + "ptune-cli-home"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let input = Pipe(), output = Pipe(), error = Pipe()
         process.standardInput = input

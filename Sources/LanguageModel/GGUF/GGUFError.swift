@@ -1,3 +1,4 @@
+import Foundation
 import Numerics
 
 /// Everything that can be wrong with a GGUF file or the model it describes. Each message is one
@@ -60,6 +61,12 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
     case shapeMismatch(tensor: String, expected: [Int], found: [Int])
     /// Hyperparameters that contradict each other.
     case invalidConfig(String)
+    /// The file asks for something ptune's blocks do not compute (a rope scaling, a bias, experts,
+    /// a tensor it has no use for): refused, since running without it would answer wrongly.
+    case unsupportedFeature(String)
+    /// The Float32 copies of the weights (`needed` bytes, `parameters` values) would not fit in the
+    /// `available` bytes: refused before anything is allocated.
+    case weightsTooLarge(parameters: Int, needed: Int, available: Int)
 
     /// One line: what was expected and what was found.
     public var description: String {
@@ -116,6 +123,12 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
             return "tensor '\(tensor)' has shape \(found), expected \(expected)"
         case .invalidConfig(let reason):
             return "invalid model configuration: \(reason)"
+        case .unsupportedFeature(let feature):
+            return "this model uses \(feature), which ptune does not compute; it refuses the model rather than answer wrongly"
+        case .weightsTooLarge(let parameters, let needed, let available):
+            let billions = String(format: "%.2f", Double(parameters) / 1e9)
+            return "the model's \(billions) B weights need \(MemoryBudget.format(needed)) as Float32 (ptune tunes through a Float32 copy); "
+                + "\(MemoryBudget.format(available)) of memory is available — use a smaller model, or free memory (PTUNE_MEMORY_LIMIT sets the budget)"
         }
     }
 

@@ -32,6 +32,16 @@ public enum GGUFKey {
     public static func ropeFreqBase(_ arch: String) -> String { "\(arch).rope.freq_base" }
     /// Rotated dimensions per head (ptune: the head size).
     public static func ropeDimensionCount(_ arch: String) -> String { "\(arch).rope.dimension_count" }
+    /// Key width per head, when the converter recorded it (ptune: must be the head size).
+    public static func keyLength(_ arch: String) -> String { "\(arch).attention.key_length" }
+    /// Value width per head, when recorded (ptune: must equal the key width).
+    public static func valueLength(_ arch: String) -> String { "\(arch).attention.value_length" }
+    /// RoPE scaling kind (`none`, `linear`, `yarn`, …); ptune runs only `none`.
+    public static func ropeScalingType(_ arch: String) -> String { "\(arch).rope.scaling.type" }
+    /// RoPE scaling factor; ptune runs only 1 (no scaling).
+    public static func ropeScalingFactor(_ arch: String) -> String { "\(arch).rope.scaling.factor" }
+    /// Experts per mixture-of-experts layer; ptune runs dense models only.
+    public static func expertCount(_ arch: String) -> String { "\(arch).expert_count" }
     /// Vocabulary size, when the converter recorded it.
     public static func vocabSize(_ arch: String) -> String { "\(arch).vocab_size" }
 

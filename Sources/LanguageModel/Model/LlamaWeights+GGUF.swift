@@ -43,6 +43,7 @@ extension LlamaConfig {
         guard !heads.multipliedReportingOverflow(by: headSize).overflow else {
             throw GGUFError.invalidConfig("\(heads) heads of size \(headSize) overflow the attention width")
         }
+        try Self.refuseUnsupportedFeatures(file, arch: arch, headSize: headSize)
         guard eps > 0, theta > 0 else {
             throw GGUFError.invalidConfig("rms epsilon \(eps) and rope base \(theta) must be positive")
         }
@@ -59,6 +60,32 @@ extension LlamaConfig {
     }
 }
 
+extension LlamaConfig {
+    /// Throws `GGUFError.unsupportedFeature` for metadata that changes what a block computes in a
+    /// way ptune does not implement: rope scaling, a partial rotary width, a key or value width
+    /// other than the head size, mixture-of-experts layers.
+    static func refuseUnsupportedFeatures(_ file: GGUFFile, arch: String, headSize: Int) throws {
+        if let kind = file[GGUFKey.ropeScalingType(arch)]?.string, kind != "none" {
+            throw GGUFError.unsupportedFeature("rope scaling '\(kind)' (\(GGUFKey.ropeScalingType(arch)))")
+        }
+        if file[GGUFKey.ropeScalingFactor(arch)] != nil {
+            let factor = try file.requireFloat(GGUFKey.ropeScalingFactor(arch))
+            if factor != 0 && factor != 1 {
+                throw GGUFError.unsupportedFeature("rope scaling by \(factor) (\(GGUFKey.ropeScalingFactor(arch)))")
+            }
+        }
+        for key in [GGUFKey.keyLength(arch), GGUFKey.valueLength(arch)] where file[key] != nil {
+            let width = try file.requireInt(key)
+            guard width == headSize else {
+                throw GGUFError.unsupportedFeature("heads of width \(width) (\(key)) with a rotary width of \(headSize)")
+            }
+        }
+        if file[GGUFKey.expertCount(arch)] != nil, try file.requireInt(GGUFKey.expertCount(arch)) > 0 {
+            throw GGUFError.unsupportedFeature("mixture-of-experts layers (\(GGUFKey.expertCount(arch)) \(try file.requireInt(GGUFKey.expertCount(arch))))")
+        }
+    }
+}
+
 // MARK: - Weights
 
 extension LlamaWeights {
@@ -71,6 +98,11 @@ extension LlamaWeights {
         let file: GGUFFile
         /// Every tensor to read, in the order `materialize` takes them.
         let tensors: [GGUFTensorInfo]
+
+        /// The number of weight values (every planned tensor's elements).
+        public var parameterCount: Int { tensors.reduce(0) { $0 + $1.elementCount } }
+        /// The bytes `materialize` allocates: one Float32 per value.
+        public var floatBytes: Int { parameterCount * MemoryLayout<Float>.size }
     }
 
     /// Loads and dequantizes every weight of a Llama-family model, checking each tensor's shape
@@ -80,8 +112,10 @@ extension LlamaWeights {
     }
 
     /// Finds every weight of a Llama-family model and checks its shape and format against the
-    /// configuration, without dequantizing anything. Throws on the first problem.
-    public static func plan(from file: GGUFFile) throws -> Plan {
+    /// configuration, without dequantizing anything. Throws on the first problem, and when the
+    /// Float32 weights `materialize` would allocate exceed `availableBytes` (default: what
+    /// `MemoryBudget` reads now; nil checks nothing).
+    public static func plan(from file: GGUFFile, availableBytes: Int? = MemoryBudget.available()) throws -> Plan {
         let config = try LlamaConfig(gguf: file)
         let c = config.width, q = config.heads * config.headSize, kv = config.kvHeads * config.headSize
         let f = config.ffnWidth
@@ -117,7 +151,32 @@ extension LlamaWeights {
             guard info.type.isSupported else { throw GGUFError.unsupportedTensorType(info.type, tensor: name) }
             infos.append(info)
         }
-        return Plan(config: config, file: file, tensors: infos)
+        // A tensor the blocks do not read is a computation ptune would leave out (a bias, rope
+        // frequency factors, a q/k norm): the model is refused rather than run without it.
+        let planned = Set(plan.map(\.name))
+        if let extra = file.tensors.first(where: { !planned.contains($0.name) }) {
+            throw GGUFError.unsupportedFeature(Self.feature(of: extra.name))
+        }
+        let checked = Plan(config: config, file: file, tensors: infos)
+        if let availableBytes, checked.floatBytes > availableBytes {
+            throw GGUFError.weightsTooLarge(parameters: checked.parameterCount, needed: checked.floatBytes, available: availableBytes)
+        }
+        return checked
+    }
+}
+
+extension LlamaWeights {
+    /// What an unplanned tensor stands for, for the refusal: "attention biases (tensor
+    /// 'blk.0.attn_q.bias')".
+    static func feature(of tensor: String) -> String {
+        let kinds: [(suffix: String, feature: String)] = [
+            (".bias", "biases"), ("rope_freqs.weight", "RoPE frequency factors (Llama 3.1-style rope scaling)"),
+            ("_exps.weight", "mixture-of-experts layers"), ("attn_q_norm.weight", "query/key norms"),
+            ("attn_k_norm.weight", "query/key norms"), ("post_attention_norm.weight", "post-attention norms"),
+            ("post_ffw_norm.weight", "post-feed-forward norms"),
+        ]
+        let kind = kinds.first { tensor.hasSuffix($0.suffix) }?.feature ?? "a tensor the llama blocks do not read"
+        return "\(kind) (tensor '\(tensor)')"
     }
 }
 
