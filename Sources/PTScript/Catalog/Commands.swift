@@ -6,7 +6,7 @@
 /// The one table of commands.
 public enum Commands {
     private static let positive = NumericRange.atLeast(1)
-    private static let modelFiles = ["gguf", "safetensors"]
+    private static let modelFiles = ["gguf"]
     private static let pairFiles = ["jsonl", "json", "csv"]
     private static let scriptFiles = ["ptscript"]
     private static let imageFiles = ["svg"]
@@ -26,10 +26,10 @@ public enum Commands {
                     $0.string("dir").map { .loadPrompt(dir: $0) }
                 },
                 CommandForm([.string(name: "path", role: .path(.readFile(modelFiles)))],
-                            "load a Llama-family model from a GGUF or safetensors file") { .load(path: $0.string("path")) },
+                            "load a Llama-architecture model from a GGUF file") { .load(path: $0.string("path")) },
             ],
             summary: "Load a base model, or a saved prompt vector",
-            help: "Loads the frozen base model the prompt vector is tuned for. Without a path, the default model is used (fetched by Scripts/fetch-model). Loading a new model drops the prompt vector, since its width belongs to the old model. 'load prompt' reads a directory written by 'save prompt' (adapter_config.json and adapter_model.safetensors, PEFT's format).",
+            help: "Loads the frozen base model the prompt vector is tuned for. Without a path, the default model is used (fetched by Scripts/fetch-model). A file is a GGUF of architecture llama whose tensors are F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL or IQ4_XS, in any mix (llama.cpp's Q4_K_M, Q5_K_M, Q3_K_M, IQ4_XS …); anything else is refused with a message naming it, and so is a model whose Float32 weights would not fit in memory (the message gives both figures). Docs/models.md lists what loads and how to get such a file. Loading a new model drops the prompt vector, since its width belongs to the old model. 'load prompt' reads a directory written by 'save prompt' (adapter_config.json and adapter_model.safetensors, PEFT's format).",
             example: "load\nload \"models/SmolLM2-360M-Instruct.Q8_0.gguf\"\nload prompt \"runs/sentiment\"",
             settingsRead: ["threads"]),
         CommandSpec(
