@@ -40,6 +40,22 @@ void ck_q4_1_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const fl
 void ck_q8_0_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *x,
                   size_t r0, size_t r1, float *y, int accumulate, int level);
 
+// MARK: - K-quant matrix-vector products (level >= 2 only)
+
+/// y[r] (+)= row r · x for r in [r0, r1) of a Q4_K matrix (rows of `blocks` = K / 256 super-blocks
+/// of 144 bytes at base + r * row_bytes). kq: x in the reordered, pre-scaled K-quant layout of
+/// `MatVecInput` (K / 32, 4, 8); block_sums: Σ x per 32 elements (K / 32).
+void ck_q4_K_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *kq,
+                  const float *block_sums, size_t r0, size_t r1, float *y, int accumulate);
+
+/// The same for a Q5_K matrix (176-byte super-blocks).
+void ck_q5_K_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *kq,
+                  const float *block_sums, size_t r0, size_t r1, float *y, int accumulate);
+
+/// The same for a Q6_K matrix (210-byte super-blocks); half_sums: Σ x per 16 elements (K / 16).
+void ck_q6_K_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *kq,
+                  const float *half_sums, size_t r0, size_t r1, float *y, int accumulate);
+
 // MARK: - Decode attention
 
 /// Causal attention of one query row over `positions` cached positions, for query heads

@@ -23,7 +23,7 @@ public struct QuantizedLayer: Sendable {
 }
 
 /// The model's weight matrices read in place from the memory-mapped GGUF file, in their block
-/// formats (Q4_1, Q8_0), for the decode kernels: one token then reads ~100 MB instead of the
+/// formats (`QuantizedMatrix.kernelFormats`: Q4_1, Q8_0, Q4_K, Q5_K, Q6_K), for the decode kernels: one token then reads ~100 MB instead of the
 /// ~540 MB of the Float32 copies in `LlamaWeights`, which stay the reference and the training path.
 ///
 /// Holds the `GGUFFile`, which keeps the mapping alive for as long as any view is used.

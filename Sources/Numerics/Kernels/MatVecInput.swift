@@ -11,7 +11,14 @@
 ///   q·2^(4n)), so `x` is pre-scaled by 2^(−4n) (2^−27 for n = 7, which is shifted down by one to
 ///   stay positive). Power-of-two scaling is exact, so each product q·x rounds as it would unscaled.
 /// - Q8_0: half h (0, 1) and byte j (0…3) of a block hold elements `16h + 4k + j`.
-/// Alongside, `blockSums[b] = Σ x` over block b for Q4_1's offset term `m · Σx`.
+/// - K-quants (Q4_K, Q5_K, Q6_K): every 32 elements come from 32 bytes (eight 32-bit words w)
+///   whose byte j holds element `4w + j`; the kernels first gather each element's bits into its
+///   byte (nibble, fifth bit, high bits), then mask byte j in place (value q·2^(8j)), so group j
+///   holds elements `4w + j` for w = 0…7 pre-scaled by 2^(−8j). Eight lanes, so that the C kernels
+///   load a group in one register; the Swift kernels read it as two halves of four.
+/// Alongside, `blockSums[b] = Σ x` over block b for the offset terms `m · Σx` (Q4_1; Q4_K and
+/// Q5_K, whose 32-element sub-blocks are these blocks), and `halfBlockSums` over 16 elements for
+/// Q6_K's `−32` offset (its sub-blocks are 16 wide).
 public final class MatVecInput {
     /// The widest input this buffer holds.
     public let capacity: Int
@@ -22,8 +29,12 @@ public final class MatVecInput {
     let q41: UnsafeMutablePointer<Float>
     // q80: (NB, 2 halves, 4 bytes, 4 lanes) — x reordered for Q8_0
     let q80: UnsafeMutablePointer<Float>
+    // kq: (NB, 4 bytes, 8 words) — x reordered and pre-scaled for the K-quants
+    let kq: UnsafeMutablePointer<Float>
     // blockSums: (NB) — Σ x per block, left to right
     let blockSums: UnsafeMutablePointer<Float>
+    // halfBlockSums: (2·NB) — Σ x per 16 elements, left to right
+    let halfBlockSums: UnsafeMutablePointer<Float>
     // plain: (K) — x as given, for the plain kernels
     let plain: UnsafeMutablePointer<Float>
 
@@ -38,16 +49,21 @@ public final class MatVecInput {
         }
         q41 = buffer(k)
         q80 = buffer(k)
+        kq = buffer(k)
         blockSums = buffer(k / 32)
+        halfBlockSums = buffer(k / 16)
         plain = buffer(k)
     }
 
     deinit {
-        for b in [q41, q80, blockSums, plain] { UnsafeMutableRawPointer(b).deallocate() }
+        for b in [q41, q80, kq, blockSums, halfBlockSums, plain] { UnsafeMutableRawPointer(b).deallocate() }
     }
 
     /// The per-group scale of the Q4_1 layout: 2^(−4n), and 2^−27 for the top nibble.
     @usableFromInline static let q41Scales: [Float] = (0..<8).map { n in n == 7 ? 0x1p-27 : Float(sign: .plus, exponent: -4 * n, significand: 1) }
+
+    /// The per-group scale of the K-quant layout: 2^(−8j) for byte j.
+    static let kqScales: SIMD4<Float> = [1, 0x1p-8, 0x1p-16, 0x1p-24]
 
     /// Lays out `x (K)` for the kernels. K must be a positive multiple of 32 within `capacity`.
     public func prepare(_ x: UnsafePointer<Float>, count: Int) {
@@ -58,10 +74,14 @@ public final class MatVecInput {
         Self.q41Scales.withUnsafeBufferPointer { scales in
             for b in 0..<(count / 32) {
                 let xb = x + b * 32
-                let o41 = q41 + b * 32, o80 = q80 + b * 32
-                var sum: Float = 0
+                let o41 = q41 + b * 32, o80 = q80 + b * 32, okq = kq + b * 32
+                var sum: Float = 0, low: Float = 0, high: Float = 0
                 for i in 0..<32 { sum += xb[i] }
+                for i in 0..<16 { low += xb[i] }
+                for i in 16..<32 { high += xb[i] }
                 blockSums[b] = sum
+                halfBlockSums[2 * b] = low
+                halfBlockSums[2 * b + 1] = high
                 for n in 0..<8 {
                     for k in 0..<4 { o41[n * 4 + k] = xb[(n % 2) * 16 + 4 * k + n / 2] * scales[n] }
                 }
@@ -69,6 +89,9 @@ public final class MatVecInput {
                     for j in 0..<4 {
                         for k in 0..<4 { o80[(h * 4 + j) * 4 + k] = xb[16 * h + 4 * k + j] }
                     }
+                }
+                for j in 0..<4 {
+                    for w in 0..<8 { okq[j * 8 + w] = xb[4 * w + j] * Self.kqScales[j] }
                 }
             }
         }

@@ -6,7 +6,8 @@ import CKernels
 public enum KernelPath: Sendable, Equatable, CaseIterable {
     /// The Swift SIMD4 kernels (any CPU).
     case portable
-    /// The C kernels for AVX + FMA + F16C (8 lanes, fused multiply-adds; AVX2 where it helps).
+    /// The C kernels for AVX + FMA + F16C (8 lanes, fused multiply-adds; AVX2 where it helps). The
+    /// K-quant kernels need AVX2; without it this path runs their portable Swift kernels.
     case avx
 
     /// The fastest path this CPU runs: `.avx` when it has AVX, FMA and F16C, else `.portable`.
@@ -97,11 +98,20 @@ public enum QuantizedMatVec {
                              into output: UnsafeMutablePointer<Float>, accumulate: Bool = false) {
         switch matrix.type {
         case .q4_1: Q4_1MatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
-        default: Q8_0MatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
+        case .q8_0: Q8_0MatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
+        case .q4_K: Q4_KMatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
+        case .q5_K: Q5_KMatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
+        case .q6_K: Q6_KMatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
+        default: preconditionFailure("no kernel for \(matrix.type)")  // QuantizedMatrix admits only kernelFormats
         }
     }
 
     // MARK: - Work
+
+    /// Whether the K-quant C kernels run on the `.avx` path: they gather codes with 256-bit integer
+    /// shifts, masks and ORs, which need AVX2, so an AVX-only CPU (level 1) runs the portable Swift
+    /// K-quant kernels there instead (its Q4_1 and Q8_0 products still take the C kernels).
+    private static let kQuantsInC = ck_simd_level() >= 2
 
     /// Runs chunks `chunks` of the jobs' rows (chunk numbering runs through the jobs in order).
     private static func run<Jobs: Collection<MatVecJob>>(_ jobs: Jobs, input: MatVecInput, chunks: Range<Int>,
@@ -120,11 +130,28 @@ public enum QuantizedMatVec {
                 case (.q4_1, .avx):
                     ck_q4_1_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.q41,
                                  input.blockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0)
-                case (_, .portable):
+                case (.q8_0, .portable):
                     Q8_0MatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
-                case (_, .avx):
+                case (.q8_0, .avx):
                     ck_q8_0_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.plain,
                                  range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0, ck_simd_level())
+                case (.q4_K, .avx) where kQuantsInC:
+                    ck_q4_K_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.kq,
+                                 input.blockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0)
+                case (.q4_K, _):
+                    Q4_KMatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
+                case (.q5_K, .avx) where kQuantsInC:
+                    ck_q5_K_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.kq,
+                                 input.blockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0)
+                case (.q5_K, _):
+                    Q5_KMatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
+                case (.q6_K, .avx) where kQuantsInC:
+                    ck_q6_K_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.kq,
+                                 input.halfBlockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0)
+                case (.q6_K, _):
+                    Q6_KMatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
+                default:
+                    preconditionFailure("no kernel for \(m.type)")  // QuantizedMatrix admits only kernelFormats
                 }
             }
             first += count

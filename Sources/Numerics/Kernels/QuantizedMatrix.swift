@@ -1,4 +1,5 @@
-// R = rows (outputs), K = columns (inputs), a multiple of 32; NB = K / 32 blocks per row.
+// R = rows (outputs), K = columns (inputs), a multiple of the block size (32; 256 for the
+// K-quants); NB = K / block size blocks per row.
 
 /// A read-only view of a weight matrix `W (R, K)` stored in a GGML block format, row after row,
 /// exactly as a GGUF file holds it (so the bytes can stay in the memory-mapped file).
@@ -7,9 +8,9 @@
 /// view is used (`QuantizedWeights` holds the `GGUFFile`).
 public struct QuantizedMatrix: @unchecked Sendable {  // a pointer to immutable bytes
     /// The block formats the matrix-vector kernels read directly.
-    public static let kernelFormats: Set<GGMLType> = [.q4_1, .q8_0]
+    public static let kernelFormats: Set<GGMLType> = [.q4_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
-    /// The element format: `.q4_1` or `.q8_0`.
+    /// The element format, one of `kernelFormats`.
     public let type: GGMLType
     /// Output rows (R).
     public let rows: Int
@@ -39,7 +40,11 @@ public struct QuantizedMatrix: @unchecked Sendable {  // a pointer to immutable 
             let blocks = rows * blocksPerRow
             switch type {
             case .q4_1: Q4_1Format.dequantize(base, blocks: blocks, into: out.baseAddress!)
-            default: Q8_0Format.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            case .q8_0: Q8_0Format.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            case .q4_K: Q4_KFormat.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            case .q5_K: Q5_KFormat.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            case .q6_K: Q6_KFormat.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            default: preconditionFailure("no kernel format \(type)")  // init admits only kernelFormats
             }
             n = rows * columns
         }
