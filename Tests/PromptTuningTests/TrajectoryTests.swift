@@ -91,6 +91,11 @@ struct TrajectoryRun {
     /// Builds the examples and prompt the way `pairs` + `init "text"` do, then trains.
     static func run(goldens: TrajectoryGoldens) throws -> TrajectoryRun {
         let (network, tokenizer) = try #require(trajectoryModel, "the default model did not load")
+        return try run(goldens: goldens, network: network, tokenizer: tokenizer)
+    }
+
+    /// The same run on another model of the same vocabulary (a requantization of the default one).
+    static func run(goldens: TrajectoryGoldens, network: LlamaModel, tokenizer: BPETokenizer) throws -> TrajectoryRun {
         let pairs = goldens.train_examples.map { TrainingPair(input: $0.input, output: $0.output) }
         let examples = try ExampleBuilder().build(pairs, tokenizer: tokenizer).examples
         let config = network.config
