@@ -11,24 +11,9 @@
 #include "CKernels.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define AVX2_FMA __attribute__((target("avx2,avx,fma,f16c")))
+#include "Lanes.h"
 
 // MARK: - Helpers
-
-/// Sums the 8 lanes in a fixed order: (0+4, 1+5, 2+6, 3+7), then pairs, then the two halves.
-AVX2_FMA static inline float hsum(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-AVX2_FMA static inline float half(const uint8_t *p) {
-    uint16_t bits = (uint16_t)(p[0] | (p[1] << 8));
-    return _cvtsh_ss(bits);
-}
 
 /// Σ_j float(w & (mask << 8j)) · x[8j…8j+7] for bytes j = 0…3 of eight words: 32 elements,
 /// four products per lane added in order j = 0…3. w's bytes hold the codes (below 128, so byte 3
