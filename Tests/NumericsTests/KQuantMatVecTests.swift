@@ -17,7 +17,7 @@ private struct RandomKQuantMatrix {
 
     init(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) {
         var rng = SeededRNG(seed: seed)
-        let blocks = rows * columns / 256, size = type.bytesPerBlock
+        let blocks = rows * columns / type.blockSize, size = type.bytesPerBlock
         var bytes = (0..<(blocks * size)).map { _ in UInt8(truncatingIfNeeded: rng.nextInt(below: 256)) }
         func setHalf(_ value: Float, at offset: Int) {
             let bits = HalfFloat.fromFloat(value)
@@ -29,6 +29,8 @@ private struct RandomKQuantMatrix {
             switch type {
             case .q6_K:
                 setHalf(0.0005 + rng.nextFloat() * 0.004, at: o + 208)  // d
+            case .q5_0:
+                setHalf(0.001 + rng.nextFloat() * 0.01, at: o)  // d
             default:
                 // d > 0 as llama.cpp writes it; dmin of either sign (its min term is subtracted).
                 setHalf(0.001 + rng.nextFloat() * 0.01, at: o)
@@ -78,6 +80,7 @@ struct KQuantMatVecTests {
         (GGMLType.q4_K, 131, 768), (GGMLType.q4_K, 64, 512), (GGMLType.q4_K, 3, 256),
         (GGMLType.q5_K, 70, 512), (GGMLType.q5_K, 9, 768),
         (GGMLType.q6_K, 96, 768), (GGMLType.q6_K, 65, 512), (GGMLType.q6_K, 2, 256),
+        (GGMLType.q5_0, 70, 576), (GGMLType.q5_0, 3, 96), (GGMLType.q5_1, 65, 576), (GGMLType.q5_1, 2, 32),
     ], KernelPath.available)
     func fastMatchesPlain(shape: (GGMLType, Int, Int), path: KernelPath) {
         let (type, rows, columns) = shape
@@ -104,10 +107,11 @@ struct KQuantMatVecTests {
     }
 
     @Test("results are bit-identical for 1, 2 and 3 threads; accumulate adds into the output",
-          arguments: KernelPath.available)
-    func threadCountInvariance(path: KernelPath) {
+          arguments: KernelPath.available, [0, 1])
+    func threadCountInvariance(path: KernelPath, set: Int) {
         // Several chunks per matrix (chunkRows = 64), and one prepared input shared by all three.
-        let shapes: [(GGMLType, Int)] = [(.q4_K, 300), (.q5_K, 130), (.q6_K, 200)]
+        let shapes: [(GGMLType, Int)] = [[(.q4_K, 300), (.q5_K, 130), (.q6_K, 200)],
+                                         [(.q5_0, 150), (.q5_1, 70), (.q4_K, 65)]][set]
         let matrices = shapes.enumerated().map { i, s in RandomKQuantMatrix(s.0, rows: s.1, columns: 768, seed: UInt64(11 + i)) }
         let x = randomInput(768, seed: 3)
         let input = MatVecInput(capacity: 1536)
@@ -149,7 +153,7 @@ struct KQuantMatVecTests {
         }
     }
 
-    @Test("dequantized() is the format's dequantizer, bit for bit", arguments: [GGMLType.q4_K, .q5_K, .q6_K])
+    @Test("dequantized() is the format's dequantizer, bit for bit", arguments: [GGMLType.q4_K, .q5_K, .q6_K, .q5_0, .q5_1])
     func dequantizedMatchesDequantizer(type: GGMLType) throws {
         let m = RandomKQuantMatrix(type, rows: 5, columns: 512, seed: 21)
         let dense = m.withMatrix { $0.dequantized() }

@@ -48,6 +48,12 @@ void ck_q8_0_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const fl
 void ck_q4_K_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *kq,
                   const float *block_sums, size_t r0, size_t r1, float *y, int accumulate);
 
+/// y[r] (+)= row r · x for r in [r0, r1) of a Q5_0 matrix (with_min 0: 22-byte blocks) or a
+/// Q5_1 matrix (with_min 1: 24-byte blocks). x: (K) in natural order; block_sums: Σ x per 32
+/// elements (NB). Level 2 (AVX2) only.
+void ck_q5_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *x,
+                const float *block_sums, size_t r0, size_t r1, float *y, int accumulate, int with_min);
+
 /// The same for a Q5_K matrix (176-byte super-blocks).
 void ck_q5_K_rows(const uint8_t *base, size_t row_bytes, size_t blocks, const float *kq,
                   const float *block_sums, size_t r0, size_t r1, float *y, int accumulate);

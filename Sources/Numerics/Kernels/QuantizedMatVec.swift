@@ -102,15 +102,16 @@ public enum QuantizedMatVec {
         case .q4_K: Q4_KMatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
         case .q5_K: Q5_KMatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
         case .q6_K: Q6_KMatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
+        case .q5_0, .q5_1: Q5MatVec.plain(matrix, x, rows: 0..<matrix.rows, into: output, accumulate: accumulate)
         default: preconditionFailure("no kernel for \(matrix.type)")  // QuantizedMatrix admits only kernelFormats
         }
     }
 
     // MARK: - Work
 
-    /// Whether the K-quant C kernels run on the `.avx` path: they gather codes with 256-bit integer
-    /// shifts, masks and ORs, which need AVX2, so an AVX-only CPU (level 1) runs the portable Swift
-    /// K-quant kernels there instead (its Q4_1 and Q8_0 products still take the C kernels).
+    /// Whether the K-quant and Q5 C kernels run on the `.avx` path: they gather codes with 256-bit
+    /// integer shifts, masks and ORs, which need AVX2, so an AVX-only CPU (level 1) runs the portable
+    /// Swift kernels there instead (its Q4_1 and Q8_0 products still take the C kernels).
     private static let kQuantsInC = ck_simd_level() >= 2
 
     /// Runs chunks `chunks` of the jobs' rows (chunk numbering runs through the jobs in order).
@@ -150,6 +151,12 @@ public enum QuantizedMatVec {
                                  input.halfBlockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0)
                 case (.q6_K, _):
                     Q6_KMatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
+                case (.q5_0, .avx) where kQuantsInC, (.q5_1, .avx) where kQuantsInC:
+                    ck_q5_rows(m.base.assumingMemoryBound(to: UInt8.self), m.rowBytes, m.blocksPerRow, input.plain,
+                               input.blockSums, range.lowerBound, range.upperBound, job.output, job.accumulate ? 1 : 0,
+                               m.type == .q5_1 ? 1 : 0)
+                case (.q5_0, _), (.q5_1, _):
+                    Q5MatVec.multiply(m, input, rows: range, into: job.output, accumulate: job.accumulate)
                 default:
                     preconditionFailure("no kernel for \(m.type)")  // QuantizedMatrix admits only kernelFormats
                 }

@@ -8,7 +8,7 @@
 /// view is used (`QuantizedWeights` holds the `GGUFFile`).
 public struct QuantizedMatrix: @unchecked Sendable {  // a pointer to immutable bytes
     /// The block formats the matrix-vector kernels read directly.
-    public static let kernelFormats: Set<GGMLType> = [.q4_1, .q8_0, .q4_K, .q5_K, .q6_K]
+    public static let kernelFormats: Set<GGMLType> = [.q4_1, .q8_0, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K]
 
     /// The element format, one of `kernelFormats`.
     public let type: GGMLType
@@ -44,6 +44,8 @@ public struct QuantizedMatrix: @unchecked Sendable {  // a pointer to immutable 
             case .q4_K: Q4_KFormat.dequantize(base, blocks: blocks, into: out.baseAddress!)
             case .q5_K: Q5_KFormat.dequantize(base, blocks: blocks, into: out.baseAddress!)
             case .q6_K: Q6_KFormat.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            case .q5_0: Q5_0Format.dequantize(base, blocks: blocks, into: out.baseAddress!)
+            case .q5_1: Q5_1Format.dequantize(base, blocks: blocks, into: out.baseAddress!)
             default: preconditionFailure("no kernel format \(type)")  // init admits only kernelFormats
             }
             n = rows * columns
