@@ -9,7 +9,7 @@ import Testing
 /// A matrix (R, K) of random but valid K-quant super-blocks: random code bytes (every scale, min,
 /// nibble and high bit pattern occurs), with the half scales overwritten by finite values of the
 /// size real weights have, so that no block is inf/NaN and the rows' sums stay well scaled.
-private struct RandomKQuantMatrix {
+private struct RandomKQuantMatrix: BlockMatrixBytes {
     let type: GGMLType
     let rows: Int
     let columns: Int
@@ -43,33 +43,6 @@ private struct RandomKQuantMatrix {
         self.bytes = bytes
     }
 
-    /// Calls `body` with a view of the bytes.
-    func withMatrix<R>(_ body: (QuantizedMatrix) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes { raw in
-            try body(QuantizedMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!)
-        }
-    }
-}
-
-/// A random input vector (K) with a nonzero mean, so the min and −32 offset terms matter.
-private func randomInput(_ count: Int, seed: UInt64) -> [Float] {
-    var rng = SeededRNG(seed: seed)
-    return (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * 3 + 0.4 }
-}
-
-/// Σ|w|·|x| per row, from the dequantized matrix: the scale a product's rounding error is measured against.
-private func magnitudes(_ dense: [Float], _ x: [Float], rows: Int) -> [Float] {
-    let k = x.count
-    return (0..<rows).map { r in (0..<k).reduce(Float(0)) { $0 + abs(dense[r * k + $1] * x[$1]) } }
-}
-
-/// Expects |got − expected| ≤ 1e-5 · scale per row; the failure names the worst row and the first bad one.
-private func expectClose(_ got: [Float], _ expected: [Float], scale: [Float], _ what: String) {
-    let errors = got.indices.map { abs(got[$0] - expected[$0]) / max(scale[$0], 1e-30) }
-    let worst = errors.indices.max { errors[$0] < errors[$1] } ?? 0
-    let firstBad = errors.firstIndex { !($0 <= 1e-5) }  // NaN counts as bad
-    #expect(firstBad == nil,
-            "\(what): max relative error \(errors[worst]) at row \(worst) (got \(got[worst]), expected \(expected[worst])); first bad row \(firstBad ?? -1)")
 }
 
 // MARK: - Tests

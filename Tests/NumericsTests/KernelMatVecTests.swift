@@ -7,7 +7,7 @@ import Testing
 // MARK: - Helpers
 
 /// A random matrix (R, K) quantized to `type` with ggml's reference quantizer, plus its bytes.
-private struct RandomMatrix {
+private struct RandomMatrix: BlockMatrixBytes {
     let type: GGMLType
     let rows: Int
     let columns: Int
@@ -27,36 +27,7 @@ private struct RandomMatrix {
         bytes = try Quantize.bytes(type, values)
     }
 
-    /// Calls `body` with a view of the bytes.
-    func withMatrix<R>(_ body: (QuantizedMatrix) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBytes { raw in
-            try body(QuantizedMatrix(type: type, rows: rows, columns: columns, base: raw.baseAddress!)!)
-        }
-    }
 }
-
-/// A random input vector (K) with a nonzero mean, so Q4_1's offset term is exercised.
-private func randomInput(_ count: Int, seed: UInt64) -> [Float] {
-    var rng = SeededRNG(seed: seed)
-    return (0..<count).map { _ in (rng.nextFloat() * 2 - 1) * 3 + 0.4 }
-}
-
-/// Σ|w|·|x| per row, from the dequantized matrix: the scale a product's rounding error is measured against.
-private func magnitudes(_ dense: [Float], _ x: [Float], rows: Int) -> [Float] {
-    let k = x.count
-    return (0..<rows).map { r in (0..<k).reduce(Float(0)) { $0 + abs(dense[r * k + $1] * x[$1]) } }
-}
-
-/// Expects |got − expected| ≤ 1e-5 · scale per row; the failure names the worst row and the first bad one.
-private func expectClose(_ got: [Float], _ expected: [Float], scale: [Float], _ what: String) {
-    let errors = got.indices.map { abs(got[$0] - expected[$0]) / max(scale[$0], 1e-30) }
-    let worst = errors.indices.max { errors[$0] < errors[$1] } ?? 0
-    let firstBad = errors.firstIndex { $0 > 1e-5 }
-    #expect(firstBad == nil,
-            "\(what): max relative error \(errors[worst]) at row \(worst) (got \(got[worst]), expected \(expected[worst])); first bad row \(firstBad ?? -1)")
-}
-
-// MARK: - Tests
 
 @Suite("Kernels: block-format matrix-vector products")
 struct KernelMatVecTests {
