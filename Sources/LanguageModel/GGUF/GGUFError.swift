@@ -126,8 +126,9 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable, Sendable {
         case .unsupportedFeature(let feature):
             return "this model uses \(feature), which ptune does not compute; it refuses the model rather than answer wrongly"
         case .weightsTooLarge(let parameters, let needed, let available):
-            let billions = String(format: "%.2f", Double(parameters) / 1e9)
-            return "the model's \(billions) B weights need \(MemoryBudget.format(needed)) as Float32 (ptune tunes through a Float32 copy); "
+            let count = parameters >= 1_000_000_000 ? String(format: "%.2f B", Double(parameters) / 1e9)
+                : parameters >= 1_000_000 ? String(format: "%.1f M", Double(parameters) / 1e6) : "\(parameters)"
+            return "the model's \(count) weights need \(MemoryBudget.format(needed)) as Float32 (ptune tunes through a Float32 copy); "
                 + "\(MemoryBudget.format(available)) of memory is available — use a smaller model, or free memory (PTUNE_MEMORY_LIMIT sets the budget)"
         }
     }
