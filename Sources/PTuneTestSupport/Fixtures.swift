@@ -21,10 +21,14 @@ public enum Fixtures {
     /// switch skips them all.
     public static var defaultModelPath: String? {
         if underSanitizer { return nil }
-        let env = ProcessInfo.processInfo.environment
-        let home = env["PTUNE_HOME"] ?? (NSHomeDirectory() + "/.cache/ptune")
-        let path = home + "/models/SmolLM2-135M-Instruct.Q4_1.gguf"
+        let path = modelCache + "/SmolLM2-135M-Instruct.Q4_1.gguf"
         return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// The model cache folder: `$PTUNE_HOME/models`, default `~/.cache/ptune/models`.
+    public static var modelCache: String {
+        let home = ProcessInfo.processInfo.environment["PTUNE_HOME"] ?? (NSHomeDirectory() + "/.cache/ptune")
+        return home + "/models"
     }
 
     // MARK: - Sanitizer runs

@@ -13,56 +13,14 @@ import Testing
 // made and are skipped elsewhere; the tiny block-format models of QuantizedModelReferenceTests
 // cover every format in every run.
 
-/// One type's figures in `requantized/expected.json`.
-struct RequantizedExpectation: Decodable {
-    struct NextToken: Decodable {
-        let input_ids: [Int32]
-        let top_ids: [Int]
-        let top_logprobs: [Double]
-    }
-    struct Greedy: Decodable {
-        let input_ids: [Int32]
-        let new_ids: [Int32]
-        let margins: [Double]
-    }
-    struct Trajectory: Decodable {
-        let steps: Int
-        let loss_before_step: [Double]
-        let grad_l2_norm_at_step: [Double]
-        let prompt_l2_norm_after_step: [Double]
-        let loss_after_last_step: Double
-    }
-    let file: String
-    let size_bytes: Int
-    let tensor_type_counts: [String: Int]
-    let next_token: [NextToken]
-    let greedy: [Greedy]
-    let prompt_tuning: Trajectory?
-
-    static let all: [String: RequantizedExpectation] = {
-        guard let data = try? Fixtures.data("requantized/expected.json") else { return [:] }
-        return (try? JSONDecoder().decode([String: RequantizedExpectation].self, from: data)) ?? [:]
-    }()
-
-    /// The file in the model cache when it is there and has the size the figures were made from.
-    var path: String? {
-        if Fixtures.underSanitizer { return nil }
-        let env = ProcessInfo.processInfo.environment
-        let home = env["PTUNE_HOME"] ?? (NSHomeDirectory() + "/.cache/ptune")
-        let path = file == "SmolLM2-135M-Instruct.Q4_1.gguf" ? home + "/models/" + file : home + "/models/requantized/" + file
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        return size == size_bytes ? path : nil
-    }
-}
-
 @Suite("The default model requantized by llama.cpp, against transformers", .serialized,
-       .enabled(if: RequantizedExpectation.all.values.contains { $0.path != nil }, "no requantized files (Scripts/dev/requantize-default-model)"))
+       .enabled(if: RequantizedFigures.all.values.contains { $0.path != nil }, "no requantized files (Scripts/dev/requantize-default-model)"))
 struct RequantizedModelTests {
-    static let types = RequantizedExpectation.all.keys.sorted()
+    static let types = RequantizedFigures.all.keys.sorted()
 
     @Test("top-10 next tokens identical, log-probs within 1e-3, greedy continuations identical", arguments: types)
     func matchesTransformers(type: String) throws {
-        let expected = try #require(RequantizedExpectation.all[type])
+        let expected = try #require(RequantizedFigures.all[type])
         guard let path = expected.path else { return }  // not made on this machine
         let file = try GGUFFile(path: path)
         var counts: [String: Int] = [:]

@@ -8,29 +8,11 @@ import Testing
 // Q4_K_M by llama.cpp, against PEFT on the same file (Tests/Fixtures/requantized/expected.json,
 // written by Scripts/dev/requantize-default-model). Skipped where the file has not been made.
 
-/// The Q4_K_M figures, when the file is in the model cache.
-private let q4KM: (path: String, figures: RequantizedTrajectory)? = {
-    struct Entry: Decodable {
-        let file: String
-        let size_bytes: Int
-        let prompt_tuning: RequantizedTrajectory?
-    }
-    guard !Fixtures.underSanitizer, let data = try? Fixtures.data("requantized/expected.json"),
-          let all = try? JSONDecoder().decode([String: Entry].self, from: data),
-          let entry = all["Q4_K_M"], let figures = entry.prompt_tuning else { return nil }
-    let home = ProcessInfo.processInfo.environment["PTUNE_HOME"] ?? (NSHomeDirectory() + "/.cache/ptune")
-    let path = home + "/models/requantized/" + entry.file
-    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-    return size == entry.size_bytes ? (path, figures) : nil
+/// The Q4_K_M file and its PEFT run, when the file is in the model cache.
+private let q4KM: (path: String, figures: RequantizedFigures.Trajectory)? = {
+    guard let entry = RequantizedFigures.all["Q4_K_M"], let path = entry.path, let figures = entry.prompt_tuning else { return nil }
+    return (path, figures)
 }()
-
-struct RequantizedTrajectory: Decodable {
-    let steps: Int
-    let loss_before_step: [Double]
-    let grad_l2_norm_at_step: [Double]
-    let prompt_l2_norm_after_step: [Double]
-    let loss_after_last_step: Double
-}
 
 @Suite("Prompt tuning on the Q4_K_M requantization vs PEFT", .enabled(if: q4KM != nil, "no Q4_K_M file (Scripts/dev/requantize-default-model)"))
 struct RequantizedTrajectoryTests {

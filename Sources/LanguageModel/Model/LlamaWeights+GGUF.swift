@@ -80,8 +80,11 @@ extension LlamaConfig {
                 throw GGUFError.unsupportedFeature("heads of width \(width) (\(key)) with a rotary width of \(headSize)")
             }
         }
-        if file[GGUFKey.expertCount(arch)] != nil, try file.requireInt(GGUFKey.expertCount(arch)) > 0 {
-            throw GGUFError.unsupportedFeature("mixture-of-experts layers (\(GGUFKey.expertCount(arch)) \(try file.requireInt(GGUFKey.expertCount(arch))))")
+        if file[GGUFKey.expertCount(arch)] != nil {
+            let experts = try file.requireInt(GGUFKey.expertCount(arch))
+            if experts > 0 {
+                throw GGUFError.unsupportedFeature("mixture-of-experts layers (\(GGUFKey.expertCount(arch)) \(experts))")
+            }
         }
     }
 }
